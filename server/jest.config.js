@@ -1,0 +1,21 @@
+/** ESM Jest (NestJS 12 is ESM-only): run through `npm test`, which sets --experimental-vm-modules. */
+export default {
+  rootDir: '.',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        useESM: true,
+        tsconfig: 'tsconfig.json',
+        astTransformers: { before: ['<rootDir>/test/swagger-plugin.cjs'] },
+        diagnostics: false,
+      },
+    ],
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,42 @@
+import { ConfigError, DEFAULT_HF_MODEL, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.generation).toEqual({ concurrency: 8, providers: ['local-preview'], maxPoses: 500 });
+    expect(config.uploads).toEqual({ maxAvatarBytes: 10 * 1024 * 1024, maxProductBytes: 20 * 1024 * 1024 });
+    expect(config.huggingface.model).toBe(DEFAULT_HF_MODEL);
+    expect(config.dataDir).toMatch(/\.lumiku$/);
+  });
+
+  it("accepts the seed's Hugging Face names as aliases", () => {
+    const config = loadConfig({ HUGGINGFACE_API_KEY: 'hf_x', HUGGINGFACE_MODEL_ID: 'org/model' });
+    expect(config.huggingface).toMatchObject({ token: 'hf_x', model: 'org/model' });
+  });
+
+  it('names every invalid variable', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({ PORT: 'abc', GENERATION_PROVIDERS: 'huggingface,nope', DEV_API_KEY: 'short' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const message = (thrown as ConfigError).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('GENERATION_PROVIDERS');
+    expect(message).toContain('DEV_API_KEY');
+  });
+
+  it('refuses development-only settings in production', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DEV_API_KEY: 'lk_test_0123456789abcdefghij', WEBHOOK_ALLOW_PRIVATE: 'true' }),
+    ).toThrow(/DEV_API_KEY: is refused with NODE_ENV=production[\s\S]*WEBHOOK_ALLOW_PRIVATE/);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+});

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { environmentSchema, type ProviderName } from './config.schema.js';
+
+/** The typed configuration every module receives; built once at boot. */
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  runWorkers: boolean;
+  generation: {
+    concurrency: number;
+    providers: ProviderName[];
+    maxPoses: number;
+  };
+  huggingface: {
+    token: string | undefined;
+    model: string;
+    provider: string | undefined;
+    endpointUrl: string | undefined;
+  };
+  fal: { key: string | undefined; baseUrl: string | undefined };
+  replicate: { token: string | undefined; baseUrl: string | undefined };
+  uploads: { maxAvatarBytes: number; maxProductBytes: number };
+  poseDatasetPath: string | undefined;
+  s3:
+    | {
+        bucket: string;
+        endpoint: string | undefined;
+        region: string;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+      }
+    | undefined;
+  publicBaseUrl: string | undefined;
+  adminToken: string | undefined;
+  devApiKey: string | undefined;
+  webhookAllowPrivate: boolean;
+}
+
+export const DEFAULT_HF_MODEL = 'lllyasviel/control_v11p_sd15_openpose';
+const MEGABYTE = 1024 * 1024;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty values count as unset, as they do in most .env tooling. */
+function withoutEmptyValues(source: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string>): string {
+  const variable = issue.path.join('.');
+  const value = source[variable];
+  const shown = value === undefined ? '' : ` (got ${JSON.stringify(variable.includes('TOKEN') || variable.includes('KEY') ? '***' : value)})`;
+  return `${variable}: ${issue.message}${shown}`;
+}
+
+/** Validates the environment once; throws a ConfigError naming each bad variable. */
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const cleaned = withoutEmptyValues(source);
+  const parsed = environmentSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, cleaned)));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    dataDir: path.resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    runWorkers: env.RUN_WORKERS,
+    generation: {
+      concurrency: env.GENERATION_CONCURRENCY,
+      providers: env.GENERATION_PROVIDERS,
+      maxPoses: env.MAX_POSES_PER_GENERATION,
+    },
+    huggingface: {
+      token: env.HF_TOKEN ?? env.HUGGINGFACE_API_KEY,
+      model: env.HF_MODEL ?? env.HUGGINGFACE_MODEL_ID ?? DEFAULT_HF_MODEL,
+      provider: env.HF_PROVIDER,
+      endpointUrl: env.HF_ENDPOINT_URL,
+    },
+    fal: { key: env.FAL_KEY, baseUrl: env.FAL_BASE_URL },
+    replicate: { token: env.REPLICATE_API_TOKEN, baseUrl: env.REPLICATE_BASE_URL },
+    uploads: {
+      maxAvatarBytes: env.MAX_AVATAR_SIZE_MB * MEGABYTE,
+      maxProductBytes: env.MAX_PRODUCT_SIZE_MB * MEGABYTE,
+    },
+    poseDatasetPath: env.POSE_DATASET_PATH ? path.resolve(env.POSE_DATASET_PATH) : undefined,
+    s3: env.S3_BUCKET
+      ? {
+          bucket: env.S3_BUCKET,
+          endpoint: env.S3_ENDPOINT,
+          region: env.S3_REGION ?? 'us-east-1',
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        }
+      : undefined,
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    adminToken: env.ADMIN_TOKEN,
+    devApiKey: env.DEV_API_KEY,
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+  };
+}
+
+/** The one place that reads process.env. */
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,88 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+
+/**
+ * Prisma's schema engine compiled to WebAssembly. The native engine that
+ * `prisma migrate` uses is downloaded at install time, which cannot happen on
+ * machines without internet access; the WASM build ships in an npm package and
+ * writes the same `_prisma_migrations` ledger as `prisma migrate deploy`.
+ */
+export const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const SCHEMA_PATH = path.join(SERVER_ROOT, 'prisma/schema.prisma');
+export const MIGRATIONS_DIR = path.join(SERVER_ROOT, 'prisma/migrations');
+
+type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
+let engineModule: Promise<SchemaEngineModule> | undefined;
+
+async function instantiateEngineModule(): Promise<SchemaEngineModule> {
+  // The package's entry imports the .wasm file as an ES module, which Node 20
+  // cannot do; instantiate it by hand with the package's own JS glue.
+  const require = createRequire(import.meta.url);
+  const packageDir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
+  const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as SchemaEngineModule & {
+    __wbg_set_wasm(exports: WebAssembly.Exports): void;
+  };
+  const bytes = await readFile(path.join(packageDir, 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  return glue;
+}
+
+export async function openSchemaEngine(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<SchemaEngine> {
+  engineModule ??= instantiateEngineModule();
+  const { SchemaEngine } = await engineModule;
+  const schema = await readFile(SCHEMA_PATH, 'utf8');
+  return SchemaEngine.new(
+    { datamodels: [[SCHEMA_PATH, schema]] },
+    () => undefined,
+    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+  );
+}
+
+/** Reads the committed migration folders in the shape the engine expects. */
+export async function readMigrationsList(baseDir = MIGRATIONS_DIR): Promise<MigrationList> {
+  const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
+  const folders = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const lockfilePath = path.join(baseDir, 'migration_lock.toml');
+  return {
+    baseDir,
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: await readFile(lockfilePath, 'utf8').catch(() => null),
+    },
+    shadowDbInitScript: '',
+    migrationDirectories: await Promise.all(
+      folders.map(async (folder) => {
+        const content = await readFile(path.join(baseDir, folder, 'migration.sql'), 'utf8').then(
+          (value) => ({ tag: 'ok' as const, value }),
+          (error: Error) => ({ tag: 'error' as const, value: error.message }),
+        );
+        return { path: folder, migrationFile: { path: 'migration.sql', content } };
+      }),
+    ),
+  };
+}
+
+export const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+/** Applies every committed migration not yet in `_prisma_migrations`. */
+export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const engine = await openSchemaEngine(adapterFactory);
+  try {
+    const result = await engine.applyMigrations({ migrationsList: await readMigrationsList(), filters: NO_FILTERS });
+    return result.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
