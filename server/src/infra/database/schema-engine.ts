@@ -19,6 +19,12 @@ export const SCHEMA_PATH = path.join(SERVER_ROOT, 'prisma/schema.prisma');
 export const MIGRATIONS_DIR = path.join(SERVER_ROOT, 'prisma/migrations');
 
 type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
+type WasmExports = Record<string, unknown>;
+
+// Node has WebAssembly, but the ES2023 lib without DOM does not declare it.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: WasmExports } }>;
+};
 let engineModule: Promise<SchemaEngineModule> | undefined;
 
 async function instantiateEngineModule(): Promise<SchemaEngineModule> {
@@ -27,7 +33,7 @@ async function instantiateEngineModule(): Promise<SchemaEngineModule> {
   const require = createRequire(import.meta.url);
   const packageDir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
   const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as SchemaEngineModule & {
-    __wbg_set_wasm(exports: WebAssembly.Exports): void;
+    __wbg_set_wasm(exports: WasmExports): void;
   };
   const bytes = await readFile(path.join(packageDir, 'schema_engine_bg.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });

@@ -1,0 +1,29 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { BrandKitsModule } from './brand-kits/brand-kits.module.js';
+import { AuthModule } from './common/auth/auth.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { DatabaseModule } from './infra/database/database.module.js';
+import { RedisModule } from './infra/redis/redis.module.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        DatabaseModule,
+        RedisModule,
+        AuthModule,
+        HealthModule,
+        UsersModule,
+        ApiKeysModule,
+        BrandKitsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,9 @@
+export class HealthDto {
+  status!: 'ok';
+}
+
+export class ReadinessDto {
+  status!: 'ok';
+  /** Each dependency checked, with `ok`. */
+  checks!: Record<string, 'ok'>;
+}

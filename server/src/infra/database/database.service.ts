@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { openDatabase, type DatabaseConnection } from './database-connection.js';
+import { applyMigrations } from './schema-engine.js';
+
+/** Transaction client: inside a transaction, query only through it (the outer client deadlocks PGlite). */
+export type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * Owns the Prisma client. Opens PGlite or PostgreSQL when the app initialises
+ * (not at construction, so the OpenAPI script needs no database) and applies
+ * pending migrations before anything else queries.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseService.name);
+  private connection: DatabaseConnection | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const connection = await openDatabase({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    this.connection = connection;
+    const applied = await applyMigrations(connection.adapterFactory);
+    this.logger.log(
+      `${connection.kind === 'pglite' ? `PGlite at ${this.config.dataDir}` : 'PostgreSQL'} ready` +
+        (applied.length ? `; applied migrations ${applied.join(', ')}` : ''),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection?.close();
+    this.connection = undefined;
+  }
+
+  get client(): PrismaClient {
+    if (!this.connection) throw new Error('The database is not open yet');
+    return this.connection.client;
+  }
+
+  get kind(): DatabaseConnection['kind'] {
+    if (!this.connection) throw new Error('The database is not open yet');
+    return this.connection.kind;
+  }
+
+  /** Runs `work` in one interactive transaction; `work` must use only the client it is given. */
+  transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    return this.client.$transaction(work);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.$queryRaw`SELECT 1`;
+  }
+}

@@ -1,0 +1,22 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../common/auth/auth-context.js';
+import { ApiProblems } from '../common/errors/api-problems.decorator.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { CreatedUserDto } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@AdminOnly()
+@ApiProblems(400, 401, 403, 409)
+@Controller('v1/admin/users')
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  /** Creates a user (tenant) and its first API key. Needs `Authorization: Bearer <ADMIN_TOKEN>`. */
+  @Post()
+  createUser(@Body() body: CreateUserDto): Promise<CreatedUserDto> {
+    return this.users.createWithKey(body.email, body.name);
+  }
+}
