@@ -10,8 +10,6 @@ export default {
       {
         useESM: true,
         tsconfig: 'tsconfig.json',
-        astTransformers: { before: ['<rootDir>/test/swagger-plugin.cjs'] },
-        diagnostics: { ignoreCodes: [151002], exclude: ['**/*'] },
       },
     ],
   },

@@ -22,6 +22,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     genReqId: requestIdFor,
     bodyLimit: JSON_BODY_LIMIT,
+    // Close keep-alive connections on shutdown instead of waiting for their timeout.
+    forceCloseConnections: true,
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', async (request, reply) => {

@@ -26,6 +26,11 @@ const lines = [
   `  Swagger UI:   ${base}/docs`,
   `  OpenAPI:      ${base}/openapi.json`,
   `  Database:     ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`,
-  ...(devApiKey ? [`  API key:      ${devApiKey}`, `  Try it:       curl -H "Authorization: Bearer ${devApiKey}" ${base}/v1/brand-kits`] : []),
+  ...(devApiKey
+    ? [
+        `  API key:      ${devApiKey}`,
+        `  Try it:       curl -H "Authorization: Bearer ${devApiKey}" ${base}/v1/brand-kits`,
+      ]
+    : []),
 ];
 console.log(lines.join('\n'));

@@ -63,7 +63,11 @@ describe('brand kits (e2e)', () => {
   });
 
   it('answers 400 problem+json naming each bad field', async () => {
-    const response = await create(alice.apiKey, { brandName: 'Bad', colors: ['red'], fonts: [{ family: '', weights: [50] }] });
+    const response = await create(alice.apiKey, {
+      brandName: 'Bad',
+      colors: ['red'],
+      fonts: [{ family: '', weights: [50] }],
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 400, code: 'validation_failed', instance: '/v1/brand-kits' });

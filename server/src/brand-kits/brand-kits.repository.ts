@@ -38,7 +38,12 @@ export class BrandKitsRepository {
   }
 
   /** Points the user's default at a kit; with `onlyIfUnset`, only when the user has none yet. */
-  async setDefault(userId: string, brandKitId: string | null, tx: TransactionClient, onlyIfUnset = false): Promise<void> {
+  async setDefault(
+    userId: string,
+    brandKitId: string | null,
+    tx: TransactionClient,
+    onlyIfUnset = false,
+  ): Promise<void> {
     await tx.user.updateMany({
       where: { id: userId, ...(onlyIfUnset ? { defaultBrandKitId: null } : {}) },
       data: { defaultBrandKitId: brandKitId },

@@ -28,7 +28,9 @@ function toFields(input: UpdateBrandKitDto): Partial<BrandKitFields> {
   return {
     ...rest,
     ...(colors ? { colors: colors.map((color) => color.toUpperCase()) } : {}),
-    ...(fonts ? { fonts: fonts.map((font) => ({ family: font.family, weights: [...new Set(font.weights)].sort() })) } : {}),
+    ...(fonts
+      ? { fonts: fonts.map((font) => ({ family: font.family, weights: [...new Set(font.weights)].sort() })) }
+      : {}),
   };
 }
 

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
 
   it('refuses development-only settings in production', () => {
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', DEV_API_KEY: 'lk_test_0123456789abcdefghij', WEBHOOK_ALLOW_PRIVATE: 'true' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        DEV_API_KEY: 'lk_test_0123456789abcdefghij',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+      }),
     ).toThrow(/DEV_API_KEY: is refused with NODE_ENV=production[\s\S]*WEBHOOK_ALLOW_PRIVATE/);
   });
 

@@ -61,7 +61,10 @@ function withoutEmptyValues(source: Record<string, string | undefined>): Record<
 function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string>): string {
   const variable = issue.path.join('.');
   const value = source[variable];
-  const shown = value === undefined ? '' : ` (got ${JSON.stringify(variable.includes('TOKEN') || variable.includes('KEY') ? '***' : value)})`;
+  const shown =
+    value === undefined
+      ? ''
+      : ` (got ${JSON.stringify(variable.includes('TOKEN') || variable.includes('KEY') ? '***' : value)})`;
   return `${variable}: ${issue.message}${shown}`;
 }
 

@@ -13,7 +13,12 @@ export type ProviderName = (typeof providerNames)[number];
 
 const providerList = z
   .string()
-  .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(providerNames)).min(1, 'name at least one provider'));
 
 /**

@@ -53,7 +53,8 @@ export class AuthGuard implements CanActivate {
     if (!adminToken) {
       throw new ProblemException(403, ProblemCode.AdminDisabled, 'Admin routes are disabled: ADMIN_TOKEN is not set.');
     }
-    if (!token || !sameSecret(token, adminToken)) throw unauthorized('Admin routes need `Authorization: Bearer <ADMIN_TOKEN>`.');
+    if (!token || !sameSecret(token, adminToken))
+      throw unauthorized('Admin routes need `Authorization: Bearer <ADMIN_TOKEN>`.');
     return true;
   }
 }

@@ -24,7 +24,11 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /** Repositories fetch `limit + 1` rows ordered by id; the extra row tells whether a next page exists. */
-export function toPage<Row extends { id: string }, Item>(rows: Row[], limit: number, map: (row: Row) => Item): Page<Item> {
+export function toPage<Row extends { id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Item,
+): Page<Item> {
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return { data: pageRows.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };

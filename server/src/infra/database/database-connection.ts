@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
 
@@ -28,13 +29,22 @@ function quoteIdentifier(name: string): string {
 async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection> {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   // search_path makes migrations (unqualified SQL) and queries land in the same schema.
-  const poolConfig = schema
-    ? { connectionString, options: `-c search_path=${quoteIdentifier(schema)}` }
-    : { connectionString };
-  const adapterFactory = new PrismaPg(poolConfig, schema ? { schema } : undefined);
+  // One pool owned here, shared by the client and the migration engine, so close() ends every connection.
+  const pool = new pg.Pool(
+    schema ? { connectionString, options: `-c search_path=${quoteIdentifier(schema)}` } : { connectionString },
+  );
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  const adapterFactory = new PrismaPg(pool, schema ? { schema } : undefined);
   const client = new PrismaClient({ adapter: adapterFactory });
-  if (schema) await client.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-  return { kind: 'postgresql', client, adapterFactory, close: () => client.$disconnect() };
+  return {
+    kind: 'postgresql',
+    client,
+    adapterFactory,
+    async close() {
+      await client.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 async function openPGlite(dataDir: string): Promise<DatabaseConnection> {
@@ -56,6 +66,9 @@ async function openPGlite(dataDir: string): Promise<DatabaseConnection> {
 }
 
 /** PostgreSQL when a URL is given, otherwise PGlite in-process with files under dataDir. */
-export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<DatabaseConnection> {
+export function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<DatabaseConnection> {
   return options.databaseUrl ? connectPostgres(options.databaseUrl) : openPGlite(options.dataDir);
 }

@@ -23,7 +23,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const connection = await openDatabase({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
     this.connection = connection;
-    const applied = await applyMigrations(connection.adapterFactory);
+    const applied = await this.migrate();
     this.logger.log(
       `${connection.kind === 'pglite' ? `PGlite at ${this.config.dataDir}` : 'PostgreSQL'} ready` +
         (applied.length ? `; applied migrations ${applied.join(', ')}` : ''),
@@ -40,14 +40,15 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return this.connection.client;
   }
 
-  get kind(): DatabaseConnection['kind'] {
-    if (!this.connection) throw new Error('The database is not open yet');
-    return this.connection.kind;
-  }
-
   /** Runs `work` in one interactive transaction; `work` must use only the client it is given. */
   transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
     return this.client.$transaction(work);
+  }
+
+  /** Applies committed migrations not yet in `_prisma_migrations`; returns their names. */
+  migrate(): Promise<string[]> {
+    if (!this.connection) throw new Error('The database is not open yet');
+    return applyMigrations(this.connection.adapterFactory);
   }
 
   async ping(): Promise<void> {

@@ -36,7 +36,14 @@ async function instantiateEngineModule(): Promise<SchemaEngineModule> {
     __wbg_set_wasm(exports: WasmExports): void;
   };
   const bytes = await readFile(path.join(packageDir, 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+  // The engine arms 10 s timers (idle connections) that engine.free() leaves behind; unref them so a
+  // finished migration never holds the process open.
+  const imports: Record<string, unknown> = { ...glue };
+  for (const name of Object.keys(glue).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    const arm = glue[name as keyof typeof glue] as unknown as (...args: unknown[]) => NodeJS.Timeout;
+    imports[name] = (...args: unknown[]) => arm(...args).unref();
+  }
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   return glue;
@@ -44,9 +51,9 @@ async function instantiateEngineModule(): Promise<SchemaEngineModule> {
 
 export async function openSchemaEngine(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<SchemaEngine> {
   engineModule ??= instantiateEngineModule();
-  const { SchemaEngine } = await engineModule;
+  const engine = await engineModule;
   const schema = await readFile(SCHEMA_PATH, 'utf8');
-  return SchemaEngine.new(
+  return engine.SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
     () => undefined,
     bindMigrationAwareSqlAdapterFactory(adapterFactory),
