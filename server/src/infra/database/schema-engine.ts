@@ -40,7 +40,7 @@ async function instantiateEngineModule(): Promise<SchemaEngineModule> {
   // finished migration never holds the process open.
   const imports: Record<string, unknown> = { ...glue };
   for (const name of Object.keys(glue).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
-    const arm = glue[name as keyof typeof glue] as unknown as (...args: unknown[]) => NodeJS.Timeout;
+    const arm = (glue as unknown as Record<string, (...args: unknown[]) => NodeJS.Timeout>)[name];
     imports[name] = (...args: unknown[]) => arm(...args).unref();
   }
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
