@@ -39,11 +39,12 @@ describe('foundation (e2e)', () => {
 
   describe('authentication', () => {
     it('answers 401 problem+json without a key, with a malformed one, or with an unknown one', async () => {
-      for (const headers of [
+      const attempts: Array<Record<string, string>> = [
         {},
         { authorization: 'Basic abc' },
         { authorization: 'Bearer lk_test_unknownunknownunknown00' },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const response = await t.request('GET', '/v1/brand-kits', { headers });
         expect(response.status).toBe(401);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
