@@ -1,11 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AvatarsModule } from './avatars/avatars.module.js';
+import { BrandKitLogosModule } from './brand-kit-logos/brand-kit-logos.module.js';
 import { BrandKitsModule } from './brand-kits/brand-kits.module.js';
 import { AuthModule } from './common/auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { StorageModule } from './infra/storage/storage.module.js';
+import { ProductsModule } from './products/products.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -23,6 +27,10 @@ export class AppModule {
         UsersModule,
         ApiKeysModule,
         BrandKitsModule,
+        StorageModule,
+        AvatarsModule,
+        ProductsModule,
+        BrandKitLogosModule,
       ],
     };
   }

@@ -115,7 +115,11 @@ describe('foundation (e2e)', () => {
         .flatMap((operations) => Object.values(operations))
         .map((operation) => operation.operationId);
       expect(operationIds).toEqual(expect.arrayContaining(['createBrandKit', 'listBrandKits', 'getBrandKit']));
-      for (const id of operationIds) expect(id).toMatch(/^(create|list|get|update|delete|revoke)[A-Z]/);
+      for (const id of operationIds) {
+        expect(id).toMatch(
+          /^(create|list|get|update|delete|revoke|import|quote|cancel|retry|stream|rotate|test|replay|recover)[A-Z]/,
+        );
+      }
       expect(spec.body.components.schemas.ProblemCode.enum).toContain('validation_failed');
     });
   });

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.generation).toEqual({ concurrency: 8, providers: ['local-preview'], maxPoses: 500 });
+    expect(config.generation).toMatchObject({ concurrency: 8, providers: ['local-preview'], maxPoses: 500 });
     expect(config.uploads).toEqual({ maxAvatarBytes: 10 * 1024 * 1024, maxProductBytes: 20 * 1024 * 1024 });
     expect(config.huggingface.model).toBe(DEFAULT_HF_MODEL);
     expect(config.dataDir).toMatch(/\.lumiku$/);
@@ -38,6 +38,14 @@ describe('loadConfig', () => {
         WEBHOOK_ALLOW_PRIVATE: 'true',
       }),
     ).toThrow(/DEV_API_KEY: is refused with NODE_ENV=production[\s\S]*WEBHOOK_ALLOW_PRIVATE/);
+  });
+
+  it('reads per-provider credit costs', () => {
+    expect(loadConfig({ GENERATION_CREDIT_COSTS: 'huggingface=2, fal=3' }).generation.creditCosts).toEqual({
+      huggingface: 2,
+      fal: 3,
+    });
+    expect(() => loadConfig({ GENERATION_CREDIT_COSTS: 'midjourney=2' })).toThrow(/GENERATION_CREDIT_COSTS/);
   });
 
   it('treats empty values as unset', () => {

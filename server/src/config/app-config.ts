@@ -15,6 +15,14 @@ export interface AppConfig {
     concurrency: number;
     providers: ProviderName[];
     maxPoses: number;
+    /** Credits per succeeded pose, by provider (1 when not listed). */
+    creditCosts: Partial<Record<ProviderName, number>>;
+    /** Runs of a slot job, the first included, before it is left to the recovery sweep. */
+    jobAttempts: number;
+    retryBaseMs: number;
+    /** Slot starts per minute across this process's workers; undefined means no limit. */
+    rateLimitPerMinute: number | undefined;
+    providerTimeoutMs: number;
   };
   huggingface: {
     token: string | undefined;
@@ -36,6 +44,8 @@ export interface AppConfig {
       }
     | undefined;
   publicBaseUrl: string | undefined;
+  /** Signs local file URLs; shared by every API process. Unset: a secret kept under DATA_DIR. */
+  fileUrlSecret: string | undefined;
   adminToken: string | undefined;
   devApiKey: string | undefined;
   webhookAllowPrivate: boolean;
@@ -88,6 +98,11 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       concurrency: env.GENERATION_CONCURRENCY,
       providers: env.GENERATION_PROVIDERS,
       maxPoses: env.MAX_POSES_PER_GENERATION,
+      creditCosts: env.GENERATION_CREDIT_COSTS,
+      jobAttempts: env.GENERATION_ATTEMPTS,
+      retryBaseMs: env.GENERATION_RETRY_BASE_MS,
+      rateLimitPerMinute: env.GENERATION_RATE_LIMIT_PER_MINUTE,
+      providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     },
     huggingface: {
       token: env.HF_TOKEN ?? env.HUGGINGFACE_API_KEY,
@@ -112,6 +127,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
         }
       : undefined,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    fileUrlSecret: env.FILE_URL_SECRET,
     adminToken: env.ADMIN_TOKEN,
     devApiKey: env.DEV_API_KEY,
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,

@@ -21,6 +21,23 @@ const providerList = z
   )
   .pipe(z.array(z.enum(providerNames)).min(1, 'name at least one provider'));
 
+/** `huggingface=2,fal=3`: credits a succeeded pose costs per provider (others cost 1). */
+const creditCosts = z.string().transform((value, ctx) => {
+  const costs: Partial<Record<ProviderName, number>> = {};
+  for (const pair of value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const [name, cost] = pair.split('=');
+    if (!providerNames.includes(name as ProviderName) || !/^\d+$/.test(cost ?? '')) {
+      ctx.addIssue({ code: 'custom', message: `expected provider=credits pairs, got "${pair}"` });
+      return z.NEVER;
+    }
+    costs[name as ProviderName] = Number(cost);
+  }
+  return costs;
+});
+
 /**
  * The environment as the server reads it. Every variable is optional; the
  * defaults are the embedded mode (PGlite, inline queue, local files).
@@ -36,6 +53,11 @@ export const environmentSchema = z
     RUN_WORKERS: booleanFlag.default(true),
     GENERATION_CONCURRENCY: positiveInt(256).default(8),
     GENERATION_PROVIDERS: providerList.default(['local-preview']),
+    GENERATION_CREDIT_COSTS: creditCosts.default({}),
+    GENERATION_ATTEMPTS: positiveInt(20).default(3),
+    GENERATION_RETRY_BASE_MS: positiveInt(3_600_000).default(1_000),
+    GENERATION_RATE_LIMIT_PER_MINUTE: positiveInt(1_000_000).optional(),
+    PROVIDER_TIMEOUT_MS: positiveInt(3_600_000).default(120_000),
     HF_TOKEN: z.string().min(1).optional(),
     HUGGINGFACE_API_KEY: z.string().min(1).optional(),
     HF_MODEL: z.string().min(1).optional(),
@@ -56,6 +78,7 @@ export const environmentSchema = z
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     PUBLIC_BASE_URL: httpUrl.optional(),
+    FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     DEV_API_KEY: z
       .string()

@@ -6,6 +6,7 @@ import { ProblemCode, ProblemException, problemTypeUri, type FieldError, type Pr
 const CODE_BY_STATUS: Record<number, ProblemCode> = {
   400: ProblemCode.InvalidRequest,
   401: ProblemCode.Unauthorized,
+  402: ProblemCode.InsufficientCredits,
   403: ProblemCode.Forbidden,
   404: ProblemCode.RouteNotFound,
   405: ProblemCode.MethodNotAllowed,

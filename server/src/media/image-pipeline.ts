@@ -1,0 +1,120 @@
+import { fileTypeFromBuffer } from 'file-type';
+import sharp, { type Sharp } from 'sharp';
+import { ProblemCode, ProblemException } from '../common/errors/problem.js';
+import type { ObjectExtension } from '../infra/storage/object-key.js';
+import { DEFAULT_IMAGE_JOBS, ProcessingSlots } from './processing-slots.js';
+
+/** 40 megapixels: above any phone or studio camera we expect, far below what would exhaust memory. */
+export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000;
+export const THUMBNAIL_LONG_SIDE = 256;
+
+const ACCEPTED_TYPES: Record<string, { extension: ObjectExtension; encode: (image: Sharp) => Sharp }> = {
+  'image/jpeg': { extension: 'jpg', encode: (image) => image.jpeg({ quality: 90 }) },
+  'image/png': { extension: 'png', encode: (image) => image.png() },
+  'image/webp': { extension: 'webp', encode: (image) => image.webp({ quality: 90 }) },
+};
+
+export interface EncodedImage {
+  data: Buffer;
+  contentType: string;
+  extension: ObjectExtension;
+  width: number;
+  height: number;
+}
+
+export interface PreparedImage {
+  /** The upload decoded, turned upright and re-encoded in its own format, without any metadata. */
+  image: EncodedImage;
+  /** WebP, THUMBNAIL_LONG_SIDE pixels on the long side at most. */
+  thumbnail: EncodedImage;
+}
+
+/**
+ * Turns an untrusted upload into images safe to store and serve. The type is sniffed from the bytes (the
+ * client's Content-Type and file name are never consulted); the header's dimensions are checked before
+ * any pixel is decoded; decoding stops on any warning; the output carries no EXIF, GPS or ICC data.
+ */
+export class ImagePipeline {
+  private readonly slots: ProcessingSlots;
+
+  constructor(
+    private readonly maxInputPixels: number = DEFAULT_MAX_INPUT_PIXELS,
+    concurrentJobs: number = DEFAULT_IMAGE_JOBS,
+  ) {
+    this.slots = new ProcessingSlots(concurrentJobs);
+  }
+
+  /** Refusals (type, header) are immediate; decoding and encoding wait for a free processing slot. */
+  async prepare(upload: Buffer): Promise<PreparedImage> {
+    const contentType = await this.sniffAcceptedType(upload);
+    await this.checkHeader(upload);
+    return this.slots.run(() => this.reencode(upload, contentType));
+  }
+
+  private async reencode(upload: Buffer, contentType: string): Promise<PreparedImage> {
+    const { extension, encode } = ACCEPTED_TYPES[contentType];
+    const upright = sharp(upload, { failOn: 'warning', limitInputPixels: this.maxInputPixels, autoOrient: true });
+    try {
+      const [image, thumbnail] = await Promise.all([
+        encode(upright.clone()).toBuffer({ resolveWithObject: true }),
+        upright
+          .clone()
+          .resize({ width: THUMBNAIL_LONG_SIDE, height: THUMBNAIL_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 80 })
+          .toBuffer({ resolveWithObject: true }),
+      ]);
+      return {
+        image: { data: image.data, contentType, extension, width: image.info.width, height: image.info.height },
+        thumbnail: {
+          data: thumbnail.data,
+          contentType: 'image/webp',
+          extension: 'webp',
+          width: thumbnail.info.width,
+          height: thumbnail.info.height,
+        },
+      };
+    } catch (error) {
+      throw unreadableImage(error);
+    }
+  }
+
+  private async sniffAcceptedType(upload: Buffer): Promise<string> {
+    const detected = await fileTypeFromBuffer(upload);
+    if (detected && detected.mime in ACCEPTED_TYPES) return detected.mime;
+    throw new ProblemException(
+      415,
+      ProblemCode.UnsupportedMediaType,
+      `Only JPEG, PNG and WebP images are accepted; the file's content is ${detected ? detected.mime : 'not an image of a known type'}.`,
+    );
+  }
+
+  /** Reads only the header, so a small file declaring a huge canvas is refused before any allocation. */
+  private async checkHeader(upload: Buffer): Promise<void> {
+    // metadata() decodes no pixels; sharp's own limit is lifted here only to report the real dimensions.
+    const metadata = await sharp(upload, { failOn: 'warning', limitInputPixels: false })
+      .metadata()
+      .catch((error: unknown) => {
+        throw unreadableImage(error);
+      });
+    const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
+    if (pixels === 0 || pixels > this.maxInputPixels) {
+      throw new ProblemException(
+        422,
+        ProblemCode.UnprocessableEntity,
+        `The image is ${metadata.width}x${metadata.height} pixels; at most ${this.maxInputPixels / 1_000_000} megapixels are accepted.`,
+      );
+    }
+    if ((metadata.pages ?? 1) > 1) {
+      throw new ProblemException(
+        422,
+        ProblemCode.UnprocessableEntity,
+        'Animated or multi-page images are not accepted.',
+      );
+    }
+  }
+}
+
+function unreadableImage(error: unknown): ProblemException {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : 'unknown error';
+  return new ProblemException(422, ProblemCode.UnprocessableEntity, `The image could not be decoded (${reason}).`);
+}

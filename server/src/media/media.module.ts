@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { BackgroundRemovalService } from './background-removal/background-removal.service.js';
+import { BackgroundRemover } from './background-removal/background-remover.js';
+import {
+  DEFAULT_SEGMENTATION_MODEL,
+  HuggingFaceBackgroundRemover,
+} from './background-removal/huggingface-background-remover.js';
+import { LocalBackgroundRemover } from './background-removal/local-background-remover.js';
+import { FilesController } from './files.controller.js';
+import { ImagePipeline } from './image-pipeline.js';
+import { StoredImagesService } from './stored-images.service.js';
+import { StoredObjectsRepository } from './stored-objects.repository.js';
+
+/** Image safety, thumbnails, background removal, stored images and the signed-file route. */
+@Module({
+  controllers: [FilesController],
+  providers: [
+    { provide: ImagePipeline, useFactory: () => new ImagePipeline() },
+    {
+      // Hugging Face when a token is configured, else the local method.
+      provide: BackgroundRemover,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): BackgroundRemover =>
+        config.huggingface.token
+          ? new HuggingFaceBackgroundRemover({
+              token: config.huggingface.token,
+              model: DEFAULT_SEGMENTATION_MODEL,
+              endpointUrl: undefined,
+            })
+          : new LocalBackgroundRemover(),
+    },
+    BackgroundRemovalService,
+    StoredImagesService,
+    StoredObjectsRepository,
+  ],
+  exports: [ImagePipeline, BackgroundRemovalService, StoredImagesService],
+})
+export class MediaModule {}

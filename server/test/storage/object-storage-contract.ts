@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { makeObjectKey } from '../../src/infra/storage/object-key.js';
+import type { ObjectStorage } from '../../src/infra/storage/object-storage.js';
+
+/** The behaviour every ObjectStorage implementation owes its callers; run by each adapter's spec. */
+export function itBehavesAsObjectStorage(storage: () => ObjectStorage): void {
+  const newKey = (extension: 'png' | 'jpg' = 'png') =>
+    makeObjectKey({
+      collection: 'tests',
+      ownerId: '0190a6b4-0000-7000-8000-000000000001',
+      variant: 'original',
+      extension,
+    });
+
+  it('stores a buffer and reads it back with its size and content type', async () => {
+    const key = newKey();
+    const body = Buffer.from('not really a png, storage does not care');
+    expect(await storage().put(key, body, 'image/png')).toEqual({ size: body.length });
+    const content = await storage().get(key);
+    expect(content).toMatchObject({ contentType: 'image/png', size: body.length });
+    expect(await buffer(content!.stream)).toEqual(body);
+  });
+
+  it('streams a body larger than one multipart part', async () => {
+    const key = newKey('jpg');
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    const chunkCount = 12;
+    const source = Readable.from(
+      (function* () {
+        for (let index = 0; index < chunkCount; index++) yield chunk;
+      })(),
+    );
+    expect(await storage().put(key, source, 'image/jpeg')).toEqual({ size: chunk.length * chunkCount });
+    const stored = await buffer((await storage().get(key))!.stream);
+    expect(stored.length).toBe(chunk.length * chunkCount);
+    expect(stored.every((byte) => byte === 7)).toBe(true);
+  });
+
+  it('leaves no object behind when the source stream fails', async () => {
+    const key = newKey();
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(64 * 1024, 1));
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await expect(storage().put(key, failing, 'image/png')).rejects.toThrow();
+    expect(await storage().exists(key)).toBe(false);
+  });
+
+  it('reports existence and deletes idempotently', async () => {
+    const key = newKey();
+    expect(await storage().exists(key)).toBe(false);
+    expect(await storage().get(key)).toBeUndefined();
+    await storage().put(key, Buffer.from('x'), 'image/png');
+    expect(await storage().exists(key)).toBe(true);
+    await storage().delete(key);
+    await storage().delete(key);
+    expect(await storage().exists(key)).toBe(false);
+  });
+
+  it('refuses keys it did not make', async () => {
+    for (const key of ['../../etc/passwd', '/abs/path.png', 'tests/a/../../b.png', 'tests/a.svg', 'Tests/A.png']) {
+      await expect(storage().put(key, Buffer.from('x'), 'image/png')).rejects.toThrow(/object key/);
+    }
+  });
+}
