@@ -6,9 +6,14 @@ import { BrandKitsModule } from './brand-kits/brand-kits.module.js';
 import { AuthModule } from './common/auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
+import { GenerationsModule } from './generations/generations.module.js';
 import { HealthModule } from './health/health.module.js';
+import { EventsModule } from './infra/events/events.module.js';
+import { QueueModule } from './infra/queue/queue.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { StorageModule } from './infra/storage/storage.module.js';
+import { PoseTemplatesModule } from './pose-templates/pose-templates.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -22,6 +27,9 @@ export class AppModule {
         ConfigModule.register(config),
         DatabaseModule,
         RedisModule,
+        QueueModule,
+        EventsModule,
+        IdempotencyModule,
         AuthModule,
         HealthModule,
         UsersModule,
@@ -31,6 +39,8 @@ export class AppModule {
         AvatarsModule,
         ProductsModule,
         BrandKitLogosModule,
+        GenerationsModule,
+        PoseTemplatesModule,
       ],
     };
   }

@@ -1,20 +1,8 @@
 import { createApp } from './bootstrap.js';
-import { ConfigError, loadConfigFromProcess, type AppConfig } from './config/app-config.js';
+import { loadConfigFromProcessOrExit } from './config/app-config.js';
 import { DevAccessService } from './users/dev-access.service.js';
 
-function readConfig(): AppConfig {
-  try {
-    return loadConfigFromProcess();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = readConfig();
+const config = loadConfigFromProcessOrExit();
 const app = await createApp(config);
 app.enableShutdownHooks();
 await app.listen({ port: config.port, host: '0.0.0.0' });

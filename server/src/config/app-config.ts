@@ -10,7 +10,11 @@ export interface AppConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Namespace of Bull queues and pub/sub channels, so deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   runWorkers: boolean;
+  /** Bull job lock: a worker that dies holding a job frees it for others after about this long. */
+  queueLockDurationMs: number;
   generation: {
     concurrency: number;
     providers: ProviderName[];
@@ -48,7 +52,15 @@ export interface AppConfig {
   fileUrlSecret: string | undefined;
   adminToken: string | undefined;
   devApiKey: string | undefined;
-  webhookAllowPrivate: boolean;
+  webhooks: {
+    /** http and private/loopback destinations (development and tests only). */
+    allowPrivate: boolean;
+    /** Delay before each attempt, the first included; its length is the number of attempts. */
+    retryScheduleMs: number[];
+    timeoutMs: number;
+    /** An endpoint whose deliveries have all failed for this long is disabled. */
+    disableAfterMs: number;
+  };
 }
 
 export const DEFAULT_HF_MODEL = 'lllyasviel/control_v11p_sd15_openpose';
@@ -93,7 +105,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     dataDir: path.resolve(env.DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     runWorkers: env.RUN_WORKERS,
+    queueLockDurationMs: env.QUEUE_LOCK_DURATION_MS,
     generation: {
       concurrency: env.GENERATION_CONCURRENCY,
       providers: env.GENERATION_PROVIDERS,
@@ -130,11 +144,24 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     fileUrlSecret: env.FILE_URL_SECRET,
     adminToken: env.ADMIN_TOKEN,
     devApiKey: env.DEV_API_KEY,
-    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
+    },
   };
 }
 
-/** The one place that reads process.env. */
-export function loadConfigFromProcess(): AppConfig {
-  return loadConfig(process.env);
+/** The one place that reads process.env: a bad value ends the process with a message naming it. */
+export function loadConfigFromProcessOrExit(check: (config: AppConfig) => void = () => undefined): AppConfig {
+  try {
+    const config = loadConfig(process.env);
+    check(config);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

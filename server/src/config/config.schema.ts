@@ -38,6 +38,33 @@ const creditCosts = z.string().transform((value, ctx) => {
   return costs;
 });
 
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `250ms`, `5s`, `30m`, `2h`, `5d`, or a bare number of milliseconds. */
+function parseDuration(value: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  return match ? Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 'ms'] : undefined;
+}
+
+const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 5s, 30m, 2h or 5d, got "${value}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** `0,5s,5m,...`: the delay before each delivery attempt, the first included. */
+const durationList = z.string().transform((value, ctx) => {
+  const delays = value.split(',').map(parseDuration);
+  if (delays.length === 0 || delays.some((delay) => delay === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'expected comma-separated durations such as 0,5s,5m,30m,2h' });
+    return z.NEVER;
+  }
+  return delays as number[];
+});
+
 /**
  * The environment as the server reads it. Every variable is optional; the
  * defaults are the embedded mode (PGlite, inline queue, local files).
@@ -50,7 +77,12 @@ export const environmentSchema = z
     DATA_DIR: z.string().min(1).default('./.lumiku'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' }).optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+      .default('lumiku'),
     RUN_WORKERS: booleanFlag.default(true),
+    QUEUE_LOCK_DURATION_MS: positiveInt(600_000).default(30_000),
     GENERATION_CONCURRENCY: positiveInt(256).default(8),
     GENERATION_PROVIDERS: providerList.default(['local-preview']),
     GENERATION_CREDIT_COSTS: creditCosts.default({}),
@@ -86,6 +118,11 @@ export const environmentSchema = z
       .min(24, 'must be at least 24 characters')
       .optional(),
     WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+    WEBHOOK_RETRY_SCHEDULE: durationList.default([
+      0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]),
+    WEBHOOK_TIMEOUT_MS: positiveInt(120_000).default(15_000),
+    WEBHOOK_DISABLE_AFTER: duration.default(5 * 86_400_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -78,6 +78,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATA_DIR: storage.dataDir,
     DATABASE_URL: storage.databaseUrl,
     REDIS_URL: servicesLane.redisUrl,
+    // Test apps run in parallel on one Redis: each gets its own queues and channels.
+    REDIS_KEY_PREFIX: `test-${path.basename(storage.dataDir)}`,
     ADMIN_TOKEN,
     ...options.env,
   });

@@ -2,15 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { applyMigrations } from './schema-engine.js';
 
 export interface DatabaseConnection {
   kind: 'pglite' | 'postgresql';
   client: PrismaClient;
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -29,17 +30,27 @@ function quoteIdentifier(name: string): string {
 async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection> {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   // search_path makes migrations (unqualified SQL) and queries land in the same schema.
-  // One pool owned here, shared by the client and the migration engine, so close() ends every connection.
-  const pool = new pg.Pool(
-    schema ? { connectionString, options: `-c search_path=${quoteIdentifier(schema)}` } : { connectionString },
-  );
+  const poolConfig = schema
+    ? { connectionString, options: `-c search_path=${quoteIdentifier(schema)}` }
+    : { connectionString };
+  const adapterOptions = schema ? { schema } : undefined;
+  // The pool is owned here so close() ends every connection.
+  const pool = new pg.Pool(poolConfig);
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-  const adapterFactory = new PrismaPg(pool, schema ? { schema } : undefined);
-  const client = new PrismaClient({ adapter: adapterFactory });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, adapterOptions) });
   return {
     kind: 'postgresql',
     client,
-    adapterFactory,
+    async migrate() {
+      // A connection of its own, ended afterwards: the engine leaves its session advisory lock on the
+      // connection it used, which would block every other process's migrations if it went back to a pool.
+      const migrationPool = new pg.Pool({ ...poolConfig, max: 1 });
+      try {
+        return await applyMigrations(new PrismaPg(migrationPool, adapterOptions));
+      } finally {
+        await migrationPool.end();
+      }
+    },
     async close() {
       await client.$disconnect();
       await pool.end();
@@ -57,7 +68,7 @@ async function openPGlite(dataDir: string): Promise<DatabaseConnection> {
   return {
     kind: 'pglite',
     client,
-    adapterFactory,
+    migrate: () => applyMigrations(adapterFactory),
     async close() {
       await client.$disconnect();
       await pglite.close();

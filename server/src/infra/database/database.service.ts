@@ -3,7 +3,6 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { openDatabase, type DatabaseConnection } from './database-connection.js';
-import { applyMigrations } from './schema-engine.js';
 
 /** Transaction client: inside a transaction, query only through it (the outer client deadlocks PGlite). */
 export type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -48,7 +47,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   /** Applies committed migrations not yet in `_prisma_migrations`; returns their names. */
   migrate(): Promise<string[]> {
     if (!this.connection) throw new Error('The database is not open yet');
-    return applyMigrations(this.connection.adapterFactory);
+    return this.connection.migrate();
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import sharp from 'sharp';
+import { buffer } from 'node:stream/consumers';
+import { PassThrough, type Readable } from 'node:stream';
+import yazl from 'yazl';
+import { ProblemCode, ProblemException } from '../common/errors/problem.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
+import { ObjectStorage } from '../infra/storage/object-storage.js';
+import { StoredImagesService } from '../media/stored-images.service.js';
+import { LOCAL_PREVIEW_MODEL_ID } from './providers/local-preview-provider.js';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type GeneratedPoseDto,
+  type PoseExportDto,
+} from './dto/generated-pose.dto.js';
+import { GenerationsRepository, type PoseWithObjects } from './generations.repository.js';
+
+const EXPORT_COLLECTION = 'exports';
+/** Rows fetched per step while streaming an archive: memory stays flat for any batch size. */
+const ARCHIVE_PAGE = 50;
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+
+/** Generated poses: reading, rating, exporting to social formats, and the ZIP of a batch. */
+@Injectable()
+export class GeneratedPosesService {
+  constructor(
+    private readonly repository: GenerationsRepository,
+    private readonly storage: ObjectStorage,
+    private readonly storedImages: StoredImagesService,
+  ) {}
+
+  async toDto(row: PoseWithObjects, origin: string): Promise<GeneratedPoseDto> {
+    const [outputUrl, thumbnailUrl] = await Promise.all([
+      row.output ? this.storedImages.url(row.output.key, origin) : null,
+      row.thumbnail ? this.storedImages.url(row.thumbnail.key, origin) : null,
+    ]);
+    return {
+      id: row.id,
+      generationId: row.generationId,
+      poseTemplateId: row.poseTemplateId,
+      slotIndex: row.slotIndex,
+      status: row.status,
+      outputUrl,
+      thumbnailUrl,
+      prompt: row.prompt,
+      seed: row.seed,
+      provider: row.provider,
+      modelId: row.modelId,
+      providerJobId: row.providerJobId,
+      isPreview: row.modelId === LOCAL_PREVIEW_MODEL_ID,
+      generationTime: row.generationTime,
+      failureCode: row.failureCode,
+      failureReason: row.failureReason,
+      userRating: row.userRating,
+      exportCount: row.exportCount,
+      createdAt: row.createdAt.toISOString(),
+      completedAt: row.completedAt?.toISOString() ?? null,
+    };
+  }
+
+  async list(
+    userId: string,
+    generationId: string,
+    limit: number,
+    cursor: string | undefined,
+    origin: string,
+  ): Promise<Page<GeneratedPoseDto>> {
+    const rows = await this.repository.listPoses(userId, generationId, limit, decodeCursor(cursor));
+    const page = toPage(rows, limit, (row) => row);
+    return { data: await Promise.all(page.data.map((row) => this.toDto(row, origin))), nextCursor: page.nextCursor };
+  }
+
+  async get(userId: string, id: string, origin: string): Promise<GeneratedPoseDto> {
+    return this.toDto(await this.requireOwned(userId, id), origin);
+  }
+
+  async rate(userId: string, id: string, userRating: number, origin: string): Promise<GeneratedPoseDto> {
+    await this.requireOwned(userId, id);
+    return this.toDto(await this.repository.ratePose(id, userRating), origin);
+  }
+
+  /** Crops the pose to a social format around its most salient region and stores the result. */
+  async export(userId: string, id: string, format: ExportFormat, origin: string): Promise<PoseExportDto> {
+    const pose = await this.requireOwned(userId, id);
+    if (pose.status !== 'succeeded' || !pose.output) {
+      throw new ProblemException(
+        409,
+        ProblemCode.Conflict,
+        `Only a succeeded pose can be exported; this one is ${pose.status}.`,
+      );
+    }
+    const source = await this.storage.get(pose.output.key);
+    if (!source) throw new Error(`object ${pose.output.key} of pose ${id} is missing from storage`);
+    const { width, height } = EXPORT_FORMATS[format];
+    const data = await sharp(await buffer(source.stream))
+      .resize(width, height, { fit: 'cover', position: sharp.strategy.attention })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const key = await this.storedImages.store(
+      userId,
+      EXPORT_COLLECTION,
+      { [format]: { data, contentType: 'image/jpeg', extension: 'jpg' as const, width, height } },
+      async (tx, objectIds) => {
+        await this.repository.countExport(id, tx);
+        return this.repository.objectKey(objectIds[format], tx);
+      },
+    );
+    return { format, url: await this.storedImages.url(key, origin), width, height };
+  }
+
+  /**
+   * A ZIP of every succeeded image, streamed: rows are read a page at a time and each
+   * object is opened only when the archive reaches it, so nothing holds the whole batch.
+   */
+  async archive(userId: string, generationId: string): Promise<Readable> {
+    const generation = await this.repository.findOwned(userId, generationId);
+    if (!generation) throw ProblemException.notFound('Generation');
+    const zip = new yazl.ZipFile();
+    const output = new PassThrough();
+    zip.outputStream.pipe(output);
+    const addAll = async () => {
+      for (let after = -1; ;) {
+        const rows = await this.repository.succeededOutputs(generationId, after, ARCHIVE_PAGE);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const { key, contentType } = row.output!;
+          const name = `pose-${String(row.slotIndex + 1).padStart(4, '0')}.${EXTENSIONS[contentType] ?? 'bin'}`;
+          // Stored images are compressed already: deflating them again costs CPU for nothing.
+          zip.addReadStreamLazy(name, { compress: false }, (done) => {
+            this.storage.get(key).then(
+              (object) =>
+                object ? done(null, object.stream) : done(new Error(`object ${key} is missing`), null as never),
+              (error: Error) => done(error, null as never),
+            );
+          });
+        }
+        after = rows.at(-1)!.slotIndex;
+      }
+      zip.end();
+    };
+    addAll().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
+    return output;
+  }
+
+  private async requireOwned(userId: string, id: string): Promise<PoseWithObjects> {
+    const pose = await this.repository.findPoseOwned(userId, id);
+    if (!pose) throw ProblemException.notFound('Generated pose');
+    return pose;
+  }
+}

@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client.js';
+import type { GenerationStatus, PoseSlotStatus } from '../generated/prisma/enums.js';
+import { DatabaseService, type TransactionClient } from '../infra/database/database.service.js';
+
+export interface NewSlot {
+  poseTemplateId: string;
+  prompt: string;
+  seed: number;
+}
+
+export type NewGeneration = Omit<Prisma.PoseGenerationUncheckedCreateInput, 'id' | 'userId' | 'poses' | 'status'>;
+
+/** Counters after a slot finished, read back from the same UPDATE that bumped them. */
+export interface GenerationCounters {
+  totalPoses: number;
+  successfulPoses: number;
+  failedPoses: number;
+  canceledPoses: number;
+  progress: number;
+  status: GenerationStatus;
+}
+
+const SLOT_OUTCOME_COLUMN = {
+  succeeded: 'successfulPoses',
+  failed: 'failedPoses',
+  canceled: 'canceledPoses',
+} as const;
+
+const slotWithContext = {
+  generation: {
+    include: {
+      brandKit: { select: { colors: true } },
+      avatar: { select: { image: { select: { key: true } } } },
+      product: {
+        select: {
+          placement: true,
+          cutout: { select: { key: true } },
+          original: { select: { key: true } },
+        },
+      },
+    },
+  },
+  poseTemplate: { select: { keypoints: true, canvasWidth: true, canvasHeight: true, productPlacement: true } },
+} satisfies Prisma.GeneratedPoseInclude;
+
+export type SlotWithContext = Prisma.GeneratedPoseGetPayload<{ include: typeof slotWithContext }>;
+
+const poseWithObjects = {
+  output: { select: { key: true } },
+  thumbnail: { select: { key: true } },
+} satisfies Prisma.GeneratedPoseInclude;
+
+export type PoseWithObjects = Prisma.GeneratedPoseGetPayload<{ include: typeof poseWithObjects }>;
+
+@Injectable()
+export class GenerationsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    return this.database.transaction(work);
+  }
+
+  /** The generation and all its slots, in one transaction: the work list exists before any job does. */
+  createWithSlots(userId: string, generation: NewGeneration, slots: NewSlot[]) {
+    return this.database.transaction(async (tx) => {
+      const created = await tx.poseGeneration.create({ data: { ...generation, userId } });
+      await tx.generatedPose.createMany({
+        data: slots.map((slot, slotIndex) => ({ ...slot, slotIndex, userId, generationId: created.id })),
+      });
+      return created;
+    });
+  }
+
+  findById(id: string, tx: TransactionClient = this.database.client) {
+    return tx.poseGeneration.findUniqueOrThrow({ where: { id } });
+  }
+
+  findOwned(userId: string, id: string) {
+    return this.database.client.poseGeneration.findFirst({ where: { id, userId } });
+  }
+
+  list(userId: string, filters: { projectId?: string; status?: GenerationStatus }, limit: number, beforeId?: string) {
+    return this.database.client.poseGeneration.findMany({
+      where: { userId, ...filters, ...(beforeId ? { id: { lt: beforeId } } : {}) },
+      orderBy: { id: 'desc' },
+      take: limit + 1,
+    });
+  }
+
+  slotIds(generationId: string, statuses: PoseSlotStatus[]): Promise<string[]> {
+    return this.database.client.generatedPose
+      .findMany({
+        where: { generationId, status: { in: statuses } },
+        select: { id: true },
+        orderBy: { slotIndex: 'asc' },
+      })
+      .then((rows) => rows.map((row) => row.id));
+  }
+
+  /** Slots of generations still running: the recovery sweep's work list. */
+  unfinishedSlotIds(): Promise<string[]> {
+    return this.database.client.generatedPose
+      .findMany({
+        where: {
+          status: { in: ['pending', 'processing'] },
+          generation: { status: { in: ['pending', 'processing'] } },
+        },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      })
+      .then((rows) => rows.map((row) => row.id));
+  }
+
+  findSlot(slotId: string): Promise<SlotWithContext | null> {
+    return this.database.client.generatedPose.findUnique({ where: { id: slotId }, include: slotWithContext });
+  }
+
+  /** Claims a slot for this run; false when it is already finished (or canceled). */
+  async startSlot(slotId: string, generationId: string): Promise<boolean> {
+    const now = new Date();
+    const { count } = await this.database.client.generatedPose.updateMany({
+      where: { id: slotId, status: { in: ['pending', 'processing'] } },
+      data: { status: 'processing', startedAt: now, attempts: { increment: 1 } },
+    });
+    if (count === 0) return false;
+    await this.database.client.poseGeneration.updateMany({
+      where: { id: generationId, status: 'pending' },
+      data: { status: 'processing', startedAt: now },
+    });
+    return true;
+  }
+
+  /** Records a slot's outcome only if it is still running; false when another run got there first. */
+  async finishSlot(
+    slotId: string,
+    data: Prisma.GeneratedPoseUncheckedUpdateManyInput & { status: 'succeeded' | 'failed' },
+    tx: TransactionClient,
+  ): Promise<boolean> {
+    const { count } = await tx.generatedPose.updateMany({
+      where: { id: slotId, status: 'processing' },
+      data: { ...data, completedAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  /**
+   * Bumps one outcome counter and the progress with a single conditional UPDATE; the row it
+   * returns tells the caller whether this slot was the last one.
+   */
+  async countOutcome(
+    generationId: string,
+    outcome: keyof typeof SLOT_OUTCOME_COLUMN,
+    slots: number,
+    credits: number,
+    tx: TransactionClient,
+  ): Promise<GenerationCounters> {
+    const column = Prisma.raw(`"${SLOT_OUTCOME_COLUMN[outcome]}"`);
+    const [row] = await tx.$queryRaw<GenerationCounters[]>`
+      UPDATE "PoseGeneration"
+      SET ${column} = ${column} + ${slots},
+          "creditUsed" = "creditUsed" + ${credits},
+          "progress" = LEAST(100, FLOOR(100.0 * ("successfulPoses" + "failedPoses" + "canceledPoses" + ${slots}) / "totalPoses"))::int,
+          "updatedAt" = NOW()
+      WHERE "id" = ${generationId}::uuid
+      RETURNING "totalPoses", "successfulPoses", "failedPoses", "canceledPoses", "progress", "status"`;
+    if (!row) throw new Error(`generation ${generationId} vanished while counting a slot`);
+    return row;
+  }
+
+  /** The one transition to a final status: only the caller whose UPDATE matches performs it. */
+  async complete(generationId: string, status: GenerationStatus, from: GenerationStatus[], tx: TransactionClient) {
+    const { count } = await tx.poseGeneration.updateMany({
+      where: { id: generationId, status: { in: from } },
+      data: { status, completedAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  async chargeCredits(userId: string, credits: number, tx: TransactionClient): Promise<void> {
+    if (credits > 0) await tx.user.update({ where: { id: userId }, data: { creditsUsed: { increment: credits } } });
+  }
+
+  /** Template statistics after a generation: usage, and success rate as a running mean over slots. */
+  async recordTemplateOutcomes(generationId: string, tx: TransactionClient): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE "PoseTemplate" AS t
+      SET "successRate" = (t."successRate" * t."usageCount" + s.succeeded) / (t."usageCount" + s.used),
+          "usageCount" = t."usageCount" + s.used,
+          "updatedAt" = NOW()
+      FROM (
+        SELECT "poseTemplateId", COUNT(*)::int AS used, COUNT(*) FILTER (WHERE "status" = 'succeeded')::float AS succeeded
+        FROM "GeneratedPose"
+        WHERE "generationId" = ${generationId}::uuid AND "status" IN ('succeeded', 'failed')
+        GROUP BY "poseTemplateId"
+      ) AS s
+      WHERE t."id" = s."poseTemplateId"`;
+  }
+
+  /** Cancels what has not started; returns how many slots it canceled. */
+  async cancelPendingSlots(generationId: string, tx: TransactionClient): Promise<number> {
+    const { count } = await tx.generatedPose.updateMany({
+      where: { generationId, status: 'pending' },
+      data: { status: 'canceled', completedAt: new Date() },
+    });
+    return count;
+  }
+
+  /** Puts failed slots back to pending and reopens the generation; returns their ids. */
+  async reopenFailedSlots(generationId: string, tx: TransactionClient): Promise<string[]> {
+    const failed = await tx.generatedPose.findMany({
+      where: { generationId, status: 'failed' },
+      select: { id: true },
+    });
+    if (failed.length === 0) return [];
+    await tx.generatedPose.updateMany({
+      where: { generationId, status: 'failed' },
+      data: { status: 'pending', failureCode: null, failureReason: null, completedAt: null },
+    });
+    await tx.$executeRaw`
+      UPDATE "PoseGeneration"
+      SET "failedPoses" = "failedPoses" - ${failed.length},
+          "progress" = FLOOR(100.0 * ("successfulPoses" + "canceledPoses" + "failedPoses" - ${failed.length}) / "totalPoses")::int,
+          "status" = 'processing', "completedAt" = NULL, "updatedAt" = NOW()
+      WHERE "id" = ${generationId}::uuid`;
+    return failed.map((slot) => slot.id);
+  }
+
+  listPoses(userId: string, generationId: string, limit: number, beforeId?: string): Promise<PoseWithObjects[]> {
+    return this.database.client.generatedPose.findMany({
+      where: { userId, generationId, ...(beforeId ? { id: { gt: beforeId } } : {}) },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+      include: poseWithObjects,
+    });
+  }
+
+  findPoseOwned(userId: string, id: string): Promise<PoseWithObjects | null> {
+    return this.database.client.generatedPose.findFirst({ where: { id, userId }, include: poseWithObjects });
+  }
+
+  ratePose(id: string, userRating: number): Promise<PoseWithObjects> {
+    return this.database.client.generatedPose.update({ where: { id }, data: { userRating }, include: poseWithObjects });
+  }
+
+  async countExport(id: string, tx: TransactionClient): Promise<void> {
+    await tx.generatedPose.update({ where: { id }, data: { exportCount: { increment: 1 } } });
+  }
+
+  async objectKey(objectId: string, tx: TransactionClient): Promise<string> {
+    return (await tx.storedObject.findUniqueOrThrow({ where: { id: objectId }, select: { key: true } })).key;
+  }
+
+  /** Succeeded outputs in slot order, a page at a time, for the archive stream. */
+  succeededOutputs(generationId: string, afterSlot: number, take: number) {
+    return this.database.client.generatedPose.findMany({
+      where: { generationId, status: 'succeeded', slotIndex: { gt: afterSlot }, outputObjectId: { not: null } },
+      orderBy: { slotIndex: 'asc' },
+      take,
+      select: { slotIndex: true, output: { select: { key: true, contentType: true } } },
+    });
+  }
+
+  /** Stores an event with a stable id; the webhooks module delivers it. */
+  async recordEvent(
+    userId: string,
+    type: string,
+    payload: Prisma.InputJsonValue,
+    tx: TransactionClient,
+  ): Promise<void> {
+    await tx.webhookEvent.create({ data: { userId, type, payload } });
+  }
+
+  userCredits(userId: string) {
+    return this.database.client.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { creditQuota: true, creditsUsed: true },
+    });
+  }
+
+  findAvatar(userId: string, id: string) {
+    return this.database.client.avatar.findFirst({ where: { id, userId } });
+  }
+
+  findProduct(userId: string, id: string) {
+    return this.database.client.product.findFirst({ where: { id, userId } });
+  }
+
+  findBrandKit(userId: string, id: string) {
+    return this.database.client.brandKit.findFirst({ where: { id, userId } });
+  }
+}

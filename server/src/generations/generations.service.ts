@@ -1,0 +1,297 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { ProblemCode, ProblemException, type FieldError } from '../common/errors/problem.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ProviderName } from '../config/config.schema.js';
+import type { PoseGeneration } from '../generated/prisma/client.js';
+import type { GenerationStatus } from '../generated/prisma/enums.js';
+import { PoseSelectionService } from '../pose-templates/pose-selection.service.js';
+import { PoseTemplatesService } from '../pose-templates/pose-templates.service.js';
+import type { CreateGenerationDto } from './dto/create-generation.dto.js';
+import type { GenerationDto, GenerationQuoteDto } from './dto/generation.dto.js';
+import { GenerationCompletion } from './generation-completion.service.js';
+import { GenerationEvents } from './generation-events.js';
+import { GenerationJobs } from './generation-jobs.js';
+import { buildPrompt } from './generation-prompt.js';
+import { GenerationsRepository } from './generations.repository.js';
+import { ProjectsService } from './projects.service.js';
+
+export const DEFAULT_SIZE = { width: 768, height: 1024 };
+const MAX_SEED = 2_147_483_647;
+/** Typical seconds per pose, for quotes before a provider has any history here. */
+const TYPICAL_SECONDS: Record<ProviderName, number> = { 'local-preview': 0.3, huggingface: 12, fal: 6, replicate: 10 };
+
+export function toGenerationDto(row: PoseGeneration): GenerationDto {
+  return {
+    id: row.id,
+    status: row.status,
+    progress: row.progress,
+    totalPoses: row.totalPoses,
+    successfulPoses: row.successfulPoses,
+    failedPoses: row.failedPoses,
+    canceledPoses: row.canceledPoses,
+    provider: row.provider,
+    modelId: row.modelId,
+    creditUsed: row.creditUsed,
+    projectId: row.projectId,
+    brandKitId: row.brandKitId,
+    avatarId: row.avatarId,
+    productId: row.productId,
+    poseDistribution: row.poseDistribution as Record<string, unknown>,
+    basePrompt: row.basePrompt,
+    negativePrompt: row.negativePrompt,
+    seed: row.seed,
+    width: row.width,
+    height: row.height,
+    webhookUrl: row.webhookUrl,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
+  };
+}
+
+interface Plan {
+  totalPoses: number;
+  provider: ProviderName;
+  credits: number;
+  seed: number;
+  templateIds: string[];
+  slotsByCategory: Record<string, number>;
+  brandKitId: string;
+  prompt: { prompt: string; negativePrompt: string };
+}
+
+const invalid = (field: string, message: string) =>
+  new ProblemException(400, ProblemCode.ValidationFailed, `Invalid request: check ${field}.`, [{ field, message }]);
+
+@Injectable()
+export class GenerationsService {
+  constructor(
+    private readonly repository: GenerationsRepository,
+    private readonly projects: ProjectsService,
+    private readonly selection: PoseSelectionService,
+    private readonly templates: PoseTemplatesService,
+    private readonly jobs: GenerationJobs,
+    private readonly events: GenerationEvents,
+    private readonly completion: GenerationCompletion,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async quote(userId: string, input: CreateGenerationDto): Promise<GenerationQuoteDto> {
+    const plan = await this.plan(userId, input);
+    const waves = Math.ceil(plan.totalPoses / this.config.generation.concurrency);
+    return {
+      totalPoses: plan.totalPoses,
+      credits: plan.credits,
+      estimatedSeconds: Math.ceil(waves * TYPICAL_SECONDS[plan.provider]),
+      provider: plan.provider,
+      slotsByCategory: plan.slotsByCategory,
+    };
+  }
+
+  /** Validates, chooses the templates, writes the generation with its slots, then enqueues one job per slot. */
+  async create(userId: string, input: CreateGenerationDto): Promise<GenerationDto> {
+    const plan = await this.plan(userId, input);
+    const { quota, used } = await this.repository
+      .userCredits(userId)
+      .then((credits) => ({ quota: credits.creditQuota, used: credits.creditsUsed }));
+    if (quota !== null && used + plan.credits > quota) {
+      throw new ProblemException(
+        402,
+        ProblemCode.InsufficientCredits,
+        `This generation needs up to ${plan.credits} credits; ${Math.max(0, quota - used)} of your ${quota} remain.`,
+      );
+    }
+    const generation = await this.repository.createWithSlots(
+      userId,
+      {
+        projectId: input.projectId ?? null,
+        brandKitId: plan.brandKitId,
+        avatarId: input.avatarId,
+        productId: input.productId,
+        totalPoses: plan.totalPoses,
+        poseDistribution: input.distribution ?? { poseTemplateIds: input.poseTemplateIds ?? [] },
+        provider: plan.provider,
+        modelId: plan.provider === 'huggingface' ? this.config.huggingface.model : null,
+        basePrompt: plan.prompt.prompt,
+        negativePrompt: plan.prompt.negativePrompt,
+        seed: plan.seed,
+        width: input.width ?? DEFAULT_SIZE.width,
+        height: input.height ?? DEFAULT_SIZE.height,
+        webhookUrl: input.webhookUrl ?? null,
+      },
+      plan.templateIds.map((poseTemplateId, slotIndex) => ({
+        poseTemplateId,
+        prompt: plan.prompt.prompt,
+        // Distinct, reproducible seeds per slot; 7919 (a prime) keeps neighbours apart.
+        seed: (plan.seed + slotIndex * 7919) % MAX_SEED,
+      })),
+    );
+    await this.jobs.enqueue(await this.repository.slotIds(generation.id, ['pending']));
+    return toGenerationDto(generation);
+  }
+
+  async get(userId: string, id: string): Promise<GenerationDto> {
+    return toGenerationDto(await this.requireOwned(userId, id));
+  }
+
+  async list(
+    userId: string,
+    filters: { projectId?: string; status?: GenerationStatus },
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<GenerationDto>> {
+    return toPage(await this.repository.list(userId, filters, limit, decodeCursor(cursor)), limit, toGenerationDto);
+  }
+
+  /** Pending slots become canceled at once; slots already running finish and are kept. */
+  async cancel(userId: string, id: string): Promise<GenerationDto> {
+    const generation = await this.requireOwned(userId, id);
+    if (!['pending', 'processing'].includes(generation.status)) {
+      throw new ProblemException(409, ProblemCode.Conflict, `The generation is already ${generation.status}.`);
+    }
+    const counters = await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.complete(id, 'canceled', ['pending', 'processing'], tx))) return undefined;
+      const canceled = await this.repository.cancelPendingSlots(id, tx);
+      const counted = await this.repository.countOutcome(id, 'canceled', canceled, 0, tx);
+      await this.repository.recordEvent(
+        userId,
+        'generation.canceled',
+        {
+          generation: { id, status: 'canceled', canceledPoses: counted.canceledPoses, totalPoses: counted.totalPoses },
+        },
+        tx,
+      );
+      return counted;
+    });
+    if (counters) await this.completion.afterSlot(id, counters);
+    return this.get(userId, id);
+  }
+
+  /** Puts only the failed slots back to pending and runs them again. */
+  async retry(userId: string, id: string): Promise<GenerationDto> {
+    const generation = await this.requireOwned(userId, id);
+    if (!['partial', 'failed'].includes(generation.status)) {
+      throw new ProblemException(
+        409,
+        ProblemCode.Conflict,
+        `Only a partial or failed generation can be retried; this one is ${generation.status}.`,
+      );
+    }
+    const reopened = await this.repository.transaction((tx) => this.repository.reopenFailedSlots(id, tx));
+    await this.jobs.enqueue(reopened);
+    return this.get(userId, id);
+  }
+
+  async requireOwned(userId: string, id: string): Promise<PoseGeneration> {
+    const generation = await this.repository.findOwned(userId, id);
+    if (!generation) throw ProblemException.notFound('Generation');
+    return generation;
+  }
+
+  subscribe(generationId: string, listener: Parameters<GenerationEvents['subscribe']>[1]) {
+    return this.events.subscribe(generationId, listener);
+  }
+
+  private providerFor(input: CreateGenerationDto): ProviderName {
+    const configured = this.config.generation.providers;
+    if (input.provider && !configured.includes(input.provider)) {
+      throw invalid('provider', `provider must be one of the configured providers: ${configured.join(', ')}`);
+    }
+    return input.provider ?? configured[0];
+  }
+
+  private async plan(userId: string, input: CreateGenerationDto): Promise<Plan> {
+    if ((input.distribution === undefined) === (input.poseTemplateIds === undefined)) {
+      throw invalid('distribution', 'give either distribution or poseTemplateIds');
+    }
+    const requested = input.distribution
+      ? Object.entries(input.distribution)
+      : [['poseTemplateIds', input.poseTemplateIds!.length] as const];
+    const badCounts = requested.filter(([, count]) => !Number.isInteger(count) || count < 1);
+    if (input.distribution && (requested.length === 0 || badCounts.length > 0)) {
+      throw invalid('distribution', 'distribution must map categories to whole numbers of poses, each at least 1');
+    }
+    const totalPoses = requested.reduce((sum, [, count]) => sum + count, 0);
+    const maxPoses = this.config.generation.maxPoses;
+    if (totalPoses > maxPoses) {
+      throw new ProblemException(
+        422,
+        ProblemCode.TooManyPoses,
+        `A generation has at most ${maxPoses} poses; this one asks for ${totalPoses}.`,
+        [{ field: input.distribution ? 'distribution' : 'poseTemplateIds', message: `total must be 1-${maxPoses}` }],
+      );
+    }
+    const provider = this.providerFor(input);
+
+    const [avatar, product] = await Promise.all([
+      this.repository.findAvatar(userId, input.avatarId),
+      this.repository.findProduct(userId, input.productId),
+    ]);
+    if (!avatar) throw ProblemException.notFound('Avatar');
+    if (!product) throw ProblemException.notFound('Product');
+    if (input.projectId) await this.projects.requireOwned(userId, input.projectId);
+    const brandKit = await this.repository.findBrandKit(userId, input.brandKitId ?? avatar.brandKitId);
+    if (!brandKit) throw ProblemException.notFound('Brand kit');
+
+    const seed = input.seed ?? randomInt(MAX_SEED);
+    const { templateIds, slotsByCategory } = input.distribution
+      ? await this.chooseTemplates(userId, input.distribution, seed)
+      : await this.checkTemplates(userId, input.poseTemplateIds!);
+    return {
+      totalPoses,
+      provider,
+      credits: totalPoses * (this.config.generation.creditCosts[provider] ?? 1),
+      seed,
+      templateIds,
+      slotsByCategory,
+      brandKitId: brandKit.id,
+      prompt: buildPrompt({
+        brandKit,
+        product,
+        avatar,
+        extra: input.prompt?.extra,
+        negative: input.prompt?.negative,
+      }),
+    };
+  }
+
+  /** Diverse, seed-deterministic templates per category; unknown categories are named in one error. */
+  private async chooseTemplates(userId: string, distribution: Record<string, number>, seed: number) {
+    const chosen = await Promise.all(
+      Object.entries(distribution).map(async ([category, count]) => ({
+        category,
+        picks: await this.selection.selectDiverse(userId, { category, count, seed: `${seed}:${category}` }),
+      })),
+    );
+    const unknown: FieldError[] = chosen
+      .filter((entry) => entry.picks.length === 0)
+      .map((entry) => ({
+        field: `distribution.${entry.category}`,
+        message: `no pose templates in category ${entry.category}`,
+      }));
+    if (unknown.length > 0) {
+      throw new ProblemException(
+        422,
+        ProblemCode.UnknownCategory,
+        `Unknown pose categories: ${unknown.map((error) => error.field.slice('distribution.'.length)).join(', ')}. ` +
+          'GET /v1/pose-templates/categories lists them.',
+        unknown,
+      );
+    }
+    return {
+      templateIds: chosen.flatMap((entry) => entry.picks.map((template) => template.id)),
+      slotsByCategory: Object.fromEntries(chosen.map((entry) => [entry.category, entry.picks.length])),
+    };
+  }
+
+  private async checkTemplates(userId: string, ids: string[]) {
+    const templates = await Promise.all([...new Set(ids)].map((id) => this.templates.get(userId, id)));
+    const categories = new Map(templates.map((template) => [template.id, template.category]));
+    const slotsByCategory: Record<string, number> = {};
+    for (const id of ids) slotsByCategory[categories.get(id)!] = (slotsByCategory[categories.get(id)!] ?? 0) + 1;
+    return { templateIds: ids, slotsByCategory };
+  }
+}

@@ -1,0 +1,26 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { InProcessEventBus, RedisEventBus, type EventBus } from './event-bus.js';
+
+export const EVENT_BUS = Symbol('EVENT_BUS');
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EVENT_BUS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): EventBus =>
+        config.redisUrl ? new RedisEventBus(config.redisUrl, config.redisKeyPrefix) : new InProcessEventBus(),
+    },
+  ],
+  exports: [EVENT_BUS],
+})
+export class EventsModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_BUS) private readonly bus: EventBus) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.bus.close();
+  }
+}

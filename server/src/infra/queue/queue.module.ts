@@ -1,0 +1,32 @@
+import { Global, Inject, Module, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { BullQueueDriver } from './bull-queue.js';
+import { InlineQueueDriver } from './inline-queue.js';
+import type { QueueDriver } from './job-queue.js';
+
+export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');
+
+/** Bull when REDIS_URL is set, otherwise the in-process driver; the handlers are the same. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: QUEUE_DRIVER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): QueueDriver =>
+        config.redisUrl
+          ? new BullQueueDriver(config.redisUrl, config.redisKeyPrefix, config.queueLockDurationMs)
+          : new InlineQueueDriver(),
+    },
+  ],
+  exports: [QUEUE_DRIVER],
+})
+export class QueueModule implements BeforeApplicationShutdown {
+  constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
+
+  /** Before the database closes: running jobs finish and record their result first. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.driver.close();
+  }
+}
