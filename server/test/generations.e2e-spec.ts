@@ -27,7 +27,13 @@ describe('generations (e2e)', () => {
     const distribution = { 'fashion-standing': 50, 'fashion-walking': 30, 'fashion-sitting': 20 };
     const created = await post('/v1/generations', body({ distribution, seed: 7, prompt: { extra: 'soft light' } }));
     expect(created.status).toBe(202);
-    expect(created.body).toMatchObject({ status: 'pending', totalPoses: 100, progress: 0, provider: 'local-preview' });
+    expect(created.body).toMatchObject({
+      status: 'pending',
+      totalPoses: 100,
+      progress: 0,
+      provider: 'local-preview',
+      modelId: 'lumiku/local-preview-compositor-v1',
+    });
     expect(created.body.basePrompt).toContain('Hydra Serum');
     expect(created.body.basePrompt).toContain('soft light');
 
@@ -129,6 +135,33 @@ describe('generations (e2e)', () => {
     });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('idempotency_key_reused');
+  });
+
+  it('takes explicit templates, repeats included, and refuses ones the user cannot see', async () => {
+    const listed = await t.request('GET', '/v1/pose-templates?category=skincare&limit=2', { key: merchant.apiKey });
+    const [first, second] = listed.body.data.map((template: { id: string }) => template.id);
+    const created = await post('/v1/generations', body({ poseTemplateIds: [first, second, first] }));
+    expect(created.status).toBe(202);
+    expect(created.body.totalPoses).toBe(3);
+    const slots = await t.database.client.generatedPose.findMany({
+      where: { generationId: created.body.id },
+      orderBy: { slotIndex: 'asc' },
+    });
+    expect(slots.map((slot) => slot.poseTemplateId)).toEqual([first, second, first]);
+
+    const own = await post('/v1/pose-templates', {
+      name: 'Mine',
+      category: 'fashion-standing',
+      keypoints: listed.body.data[0].keypoints,
+      canvas: listed.body.data[0].canvas,
+    });
+    expect(own.status).toBe(201);
+    const stranger = await createMerchant(t);
+    const foreign = await t.request('POST', '/v1/generations', {
+      key: stranger.apiKey,
+      body: { avatarId: stranger.avatarId, productId: stranger.productId, poseTemplateIds: [own.body.id] },
+    });
+    expect(foreign.status).toBe(404);
   });
 
   it('quotes without creating anything', async () => {

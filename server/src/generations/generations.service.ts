@@ -7,16 +7,21 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { ProviderName } from '../config/config.schema.js';
 import type { PoseGeneration } from '../generated/prisma/client.js';
 import type { GenerationStatus } from '../generated/prisma/enums.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { PoseSelectionService } from '../pose-templates/pose-selection.service.js';
 import { PoseTemplatesService } from '../pose-templates/pose-templates.service.js';
 import type { CreateGenerationDto } from './dto/create-generation.dto.js';
 import type { GenerationDto, GenerationQuoteDto } from './dto/generation.dto.js';
-import { GenerationCompletion } from './generation-completion.service.js';
+import { GenerationCompletion, generationEventData, generationOutcome } from './generation-completion.service.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationJobs } from './generation-jobs.js';
 import { buildPrompt } from './generation-prompt.js';
 import { GenerationsRepository } from './generations.repository.js';
 import { ProjectsService } from './projects.service.js';
+import { FAL_MODEL } from './providers/fal-provider.js';
+import { LOCAL_PREVIEW_MODEL_ID } from './providers/local-preview-provider.js';
+import { REPLICATE_MODEL } from './providers/replicate-provider.js';
+import { WebhookEvents } from '../webhooks/webhook-events.service.js';
 
 export const DEFAULT_SIZE = { width: 768, height: 1024 };
 const MAX_SEED = 2_147_483_647;
@@ -76,6 +81,8 @@ export class GenerationsService {
     private readonly jobs: GenerationJobs,
     private readonly events: GenerationEvents,
     private readonly completion: GenerationCompletion,
+    private readonly webhooks: WebhookEvents,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -114,7 +121,7 @@ export class GenerationsService {
         totalPoses: plan.totalPoses,
         poseDistribution: input.distribution ?? { poseTemplateIds: input.poseTemplateIds ?? [] },
         provider: plan.provider,
-        modelId: plan.provider === 'huggingface' ? this.config.huggingface.model : null,
+        modelId: this.modelOf(plan.provider),
         basePrompt: plan.prompt.prompt,
         negativePrompt: plan.prompt.negativePrompt,
         seed: plan.seed,
@@ -152,21 +159,26 @@ export class GenerationsService {
     if (!['pending', 'processing'].includes(generation.status)) {
       throw new ProblemException(409, ProblemCode.Conflict, `The generation is already ${generation.status}.`);
     }
-    const counters = await this.repository.transaction(async (tx) => {
+    const canceled = await this.repository.transaction(async (tx) => {
       if (!(await this.repository.complete(id, 'canceled', ['pending', 'processing'], tx))) return undefined;
-      const canceled = await this.repository.cancelPendingSlots(id, tx);
-      const counted = await this.repository.countOutcome(id, 'canceled', canceled, 0, tx);
-      await this.repository.recordEvent(
+      const canceledSlots = await this.repository.cancelPendingSlots(id, tx);
+      const counters = await this.repository.countOutcome(id, 'canceled', canceledSlots, 0, tx);
+      const updated = await this.repository.findById(id, tx);
+      // Slots still running finish after this and are counted as they land (SlotRunner).
+      await this.metrics.recordGeneration(generationOutcome(updated), tx);
+      const recorded = await this.webhooks.record(
+        tx,
         userId,
         'generation.canceled',
-        {
-          generation: { id, status: 'canceled', canceledPoses: counted.canceledPoses, totalPoses: counted.totalPoses },
-        },
-        tx,
+        generationEventData(updated),
+        updated.webhookUrl,
       );
-      return counted;
+      return { counters, recorded };
     });
-    if (counters) await this.completion.afterSlot(id, counters);
+    if (canceled) {
+      await this.webhooks.dispatch(canceled.recorded);
+      await this.completion.afterSlot(id, canceled.counters);
+    }
     return this.get(userId, id);
   }
 
@@ -180,7 +192,12 @@ export class GenerationsService {
         `Only a partial or failed generation can be retried; this one is ${generation.status}.`,
       );
     }
-    const reopened = await this.repository.transaction((tx) => this.repository.reopenFailedSlots(id, tx));
+    const reopened = await this.repository.transaction(async (tx) => {
+      const slotIds = await this.repository.reopenFailedSlots(id, tx);
+      // The retried generation's next final status records it whole again.
+      if (slotIds.length > 0) await this.metrics.retractGeneration(generationOutcome(generation), tx);
+      return slotIds;
+    });
     await this.jobs.enqueue(reopened);
     return this.get(userId, id);
   }
@@ -193,6 +210,17 @@ export class GenerationsService {
 
   subscribe(generationId: string, listener: Parameters<GenerationEvents['subscribe']>[1]) {
     return this.events.subscribe(generationId, listener);
+  }
+
+  /** The model the first provider of the chain renders with; each slot records the one that actually did. */
+  private modelOf(provider: ProviderName): string {
+    const models: Record<ProviderName, string> = {
+      'local-preview': LOCAL_PREVIEW_MODEL_ID,
+      huggingface: this.config.huggingface.model,
+      fal: FAL_MODEL,
+      replicate: REPLICATE_MODEL,
+    };
+    return models[provider];
   }
 
   private providerFor(input: CreateGenerationDto): ProviderName {
@@ -287,11 +315,14 @@ export class GenerationsService {
     };
   }
 
+  /** Explicit templates: each must be visible to the user (404 otherwise); slots follow the given order. */
   private async checkTemplates(userId: string, ids: string[]) {
     const templates = await Promise.all([...new Set(ids)].map((id) => this.templates.get(userId, id)));
-    const categories = new Map(templates.map((template) => [template.id, template.category]));
+    const categoryOf = new Map(templates.map((template) => [template.id, template.category]));
     const slotsByCategory: Record<string, number> = {};
-    for (const id of ids) slotsByCategory[categories.get(id)!] = (slotsByCategory[categories.get(id)!] ?? 0) + 1;
+    for (const category of ids.map((id) => categoryOf.get(id) ?? 'unknown')) {
+      slotsByCategory[category] = (slotsByCategory[category] ?? 0) + 1;
+    }
     return { templateIds: ids, slotsByCategory };
   }
 }
