@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { GenerationsModule } from './generations/generations.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { QueueModule } from './infra/queue/queue.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
@@ -17,6 +18,7 @@ import { PoseTemplatesModule } from './pose-templates/pose-templates.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -41,6 +43,8 @@ export class AppModule {
         BrandKitLogosModule,
         GenerationsModule,
         PoseTemplatesModule,
+        WebhooksModule,
+        MetricsModule,
       ],
     };
   }

@@ -48,6 +48,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GENERATION_CREDIT_COSTS: 'midjourney=2' })).toThrow(/GENERATION_CREDIT_COSTS/);
   });
 
+  it('reads the webhook retry schedule, timeout and disable delay as durations', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivate: false,
+      retryScheduleMs: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      timeoutMs: 15_000,
+      disableAfterMs: 5 * 86_400_000,
+    });
+    const compressed = loadConfig({ WEBHOOK_RETRY_SCHEDULE: '0, 250ms,1s,2m,1h', WEBHOOK_DISABLE_AFTER: '90s' });
+    expect(compressed.webhooks).toMatchObject({
+      retryScheduleMs: [0, 250, 1_000, 120_000, 3_600_000],
+      disableAfterMs: 90_000,
+    });
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '0,soon' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => loadConfig({ WEBHOOK_DISABLE_AFTER: '5 days' })).toThrow(/WEBHOOK_DISABLE_AFTER/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
   });

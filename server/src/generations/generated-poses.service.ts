@@ -7,6 +7,7 @@ import { ProblemCode, ProblemException } from '../common/errors/problem.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { LOCAL_PREVIEW_MODEL_ID } from './providers/local-preview-provider.js';
 import {
   EXPORT_FORMATS,
@@ -28,6 +29,7 @@ export class GeneratedPosesService {
     private readonly repository: GenerationsRepository,
     private readonly storage: ObjectStorage,
     private readonly storedImages: StoredImagesService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async toDto(row: PoseWithObjects, origin: string): Promise<GeneratedPoseDto> {
@@ -103,6 +105,8 @@ export class GeneratedPosesService {
       { [format]: { data, contentType: 'image/jpeg', extension: 'jpg' as const, width, height } },
       async (tx, objectIds) => {
         await this.repository.countExport(id, tx);
+        const { brandKitId } = await this.repository.findById(pose.generationId, tx);
+        await this.metrics.recordExport({ userId, brandKitId, format, exportedAt: new Date() }, tx);
         return this.repository.objectKey(objectIds[format], tx);
       },
     );

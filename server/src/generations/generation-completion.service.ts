@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { PoseGeneration } from '../generated/prisma/client.js';
 import type { GenerationStatus } from '../generated/prisma/enums.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { WebhookEvents } from '../webhooks/webhook-events.service.js';
 import { GenerationEvents, type ProgressSnapshot } from './generation-events.js';
 import { GenerationsRepository, type GenerationCounters } from './generations.repository.js';
 
@@ -7,6 +10,40 @@ import { GenerationsRepository, type GenerationCounters } from './generations.re
 export function finalStatus(counters: GenerationCounters): GenerationStatus {
   if (counters.successfulPoses === counters.totalPoses) return 'completed';
   return counters.successfulPoses === 0 ? 'failed' : 'partial';
+}
+
+/**
+ * The `data` of `generation.completed` and `generation.canceled`: counts and links, never
+ * the poses themselves, so the event stays a few hundred bytes whatever the batch size.
+ */
+export function generationEventData(generation: PoseGeneration) {
+  return {
+    generation: {
+      id: generation.id,
+      status: generation.status,
+      projectId: generation.projectId,
+      brandKitId: generation.brandKitId,
+      totalPoses: generation.totalPoses,
+      successfulPoses: generation.successfulPoses,
+      failedPoses: generation.failedPoses,
+      canceledPoses: generation.canceledPoses,
+      creditUsed: generation.creditUsed,
+      completedAt: generation.completedAt?.toISOString() ?? null,
+      links: { poses: `/v1/generations/${generation.id}/poses`, archive: `/v1/generations/${generation.id}/archive` },
+    },
+  };
+}
+
+/** What the metrics count for a generation that reached a final status. */
+export function generationOutcome(generation: PoseGeneration) {
+  return {
+    userId: generation.userId,
+    brandKitId: generation.brandKitId,
+    finishedAt: generation.completedAt ?? new Date(),
+    posesCreated: generation.successfulPoses,
+    posesFailed: generation.failedPoses,
+    creditsUsed: generation.creditUsed,
+  };
 }
 
 function snapshot(counters: GenerationCounters, status: GenerationStatus = counters.status): ProgressSnapshot {
@@ -24,6 +61,8 @@ export class GenerationCompletion {
   constructor(
     private readonly repository: GenerationsRepository,
     private readonly events: GenerationEvents,
+    private readonly webhooks: WebhookEvents,
+    private readonly metrics: MetricsService,
   ) {}
 
   async afterSlot(generationId: string, counters: GenerationCounters): Promise<void> {
@@ -35,32 +74,21 @@ export class GenerationCompletion {
       return;
     }
     const status = finalStatus(counters);
-    const transitioned = await this.repository.transaction(async (tx) => {
-      if (!(await this.repository.complete(generationId, status, ['pending', 'processing'], tx))) return false;
+    const recorded = await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.complete(generationId, status, ['pending', 'processing'], tx))) return undefined;
       await this.repository.recordTemplateOutcomes(generationId, tx);
       const generation = await this.repository.findById(generationId, tx);
-      await this.repository.recordEvent(
+      await this.metrics.recordGeneration(generationOutcome(generation), tx);
+      return this.webhooks.record(
+        tx,
         generation.userId,
         'generation.completed',
-        {
-          generation: {
-            id: generation.id,
-            status,
-            totalPoses: generation.totalPoses,
-            successfulPoses: generation.successfulPoses,
-            failedPoses: generation.failedPoses,
-            creditUsed: generation.creditUsed,
-            completedAt: generation.completedAt?.toISOString() ?? null,
-            links: {
-              poses: `/v1/generations/${generation.id}/poses`,
-              archive: `/v1/generations/${generation.id}/archive`,
-            },
-          },
-        },
-        tx,
+        generationEventData(generation),
+        generation.webhookUrl,
       );
-      return true;
     });
-    if (transitioned) await this.events.publish(generationId, { type: 'completed', ...snapshot(counters, status) });
+    if (!recorded) return;
+    await this.webhooks.dispatch(recorded);
+    await this.events.publish(generationId, { type: 'completed', ...snapshot(counters, status) });
   }
 }

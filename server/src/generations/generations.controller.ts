@@ -1,22 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Sse,
-  StreamableFile,
-  type MessageEvent,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Observable } from 'rxjs';
+import type { FastifyReply } from 'fastify';
 import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
+import { sendEventStream } from '../common/sse.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
 import { RequestOrigin } from '../media/request-origin.decorator.js';
 import { CreateGenerationDto } from './dto/create-generation.dto.js';
@@ -94,16 +83,17 @@ export class GenerationsController {
    * Server-Sent Events: `progress`, `pose.succeeded`, `pose.failed`, then `completed`, after
    * which the stream ends. The first event is the current progress.
    */
-  @Sse(':id/events')
+  @Get(':id/events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An SSE stream of progress events.', schema: { type: 'string' } })
   @ApiProblems(404)
   async streamGenerationEvents(
     @CurrentAuth() auth: AuthContext,
     @Param('id', generationId) id: string,
-  ): Promise<Observable<MessageEvent>> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.generations.requireOwned(auth.userId, id);
-    return this.progress.stream(auth.userId, id);
+    sendEventStream(reply, this.progress.stream(auth.userId, id));
   }
 
   /** Pending slots become canceled; slots already running finish. */

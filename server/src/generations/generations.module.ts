@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { createLogger } from '../common/logging/logger.js';
 import { MediaModule } from '../media/media.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { PoseTemplatesModule } from '../pose-templates/pose-templates.module.js';
 import { GeneratedPosesController } from './generated-poses.controller.js';
 import { GeneratedPosesService } from './generated-poses.service.js';
@@ -19,10 +20,11 @@ import { ProjectsRepository } from './projects.repository.js';
 import { ProjectsService } from './projects.service.js';
 import { createProviders } from './providers/create-providers.js';
 import { PROVIDER_CHAIN, SlotRunner } from './slot-runner.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** Projects, generations and generated poses: planning, the slot queue, providers, results. */
 @Module({
-  imports: [MediaModule, PoseTemplatesModule],
+  imports: [MediaModule, PoseTemplatesModule, WebhooksModule, MetricsModule],
   controllers: [ProjectsController, GenerationsController, GeneratedPosesController],
   providers: [
     {

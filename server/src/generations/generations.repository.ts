@@ -261,16 +261,6 @@ export class GenerationsRepository {
     });
   }
 
-  /** Stores an event with a stable id; the webhooks module delivers it. */
-  async recordEvent(
-    userId: string,
-    type: string,
-    payload: Prisma.InputJsonValue,
-    tx: TransactionClient,
-  ): Promise<void> {
-    await tx.webhookEvent.create({ data: { userId, type, payload } });
-  }
-
   userCredits(userId: string) {
     return this.database.client.user.findUniqueOrThrow({
       where: { id: userId },

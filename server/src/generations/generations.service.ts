@@ -21,6 +21,7 @@ import { ProjectsService } from './projects.service.js';
 import { FAL_MODEL } from './providers/fal-provider.js';
 import { LOCAL_PREVIEW_MODEL_ID } from './providers/local-preview-provider.js';
 import { REPLICATE_MODEL } from './providers/replicate-provider.js';
+import { WebhookDestinations } from '../webhooks/webhook-destinations.service.js';
 import { WebhookEvents } from '../webhooks/webhook-events.service.js';
 
 export const DEFAULT_SIZE = { width: 768, height: 1024 };
@@ -82,6 +83,7 @@ export class GenerationsService {
     private readonly events: GenerationEvents,
     private readonly completion: GenerationCompletion,
     private readonly webhooks: WebhookEvents,
+    private readonly webhookDestinations: WebhookDestinations,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -100,6 +102,7 @@ export class GenerationsService {
 
   /** Validates, chooses the templates, writes the generation with its slots, then enqueues one job per slot. */
   async create(userId: string, input: CreateGenerationDto): Promise<GenerationDto> {
+    if (input.webhookUrl) await this.webhookDestinations.assertDeliverable(input.webhookUrl, 'webhookUrl');
     const plan = await this.plan(userId, input);
     const { quota, used } = await this.repository
       .userCredits(userId)

@@ -4,13 +4,15 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ProviderName } from '../config/config.schema.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';
+import type { TransactionClient } from '../infra/database/database.service.js';
 import { ImagePipeline } from '../media/image-pipeline.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
 import { renderControlImage } from '../pose-templates/rendering/control-image.js';
 import { poseOf } from '../pose-templates/pose-templates.service.js';
 import type { Keypoint } from '../pose-templates/skeleton/keypoints.js';
 import { GenerationEvents } from './generation-events.js';
-import { GenerationsRepository, type SlotWithContext } from './generations.repository.js';
+import { GenerationsRepository, type GenerationCounters, type SlotWithContext } from './generations.repository.js';
 import { GenerationCompletion } from './generation-completion.service.js';
 import { LruCache } from '../pose-templates/lru-cache.js';
 import { productAnchor } from './product-anchor.js';
@@ -41,6 +43,7 @@ export class SlotRunner {
     private readonly storage: ObjectStorage,
     private readonly images: ImagePipeline,
     private readonly storedImages: StoredImagesService,
+    private readonly metrics: MetricsService,
     @Inject(PROVIDER_CHAIN) private readonly chain: ProviderChain,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -127,7 +130,9 @@ export class SlotRunner {
           // Another run recorded this slot first: roll back, so the files are removed and nothing counts twice.
           if (!recorded) throw new SlotAlreadyFinished();
           await this.repository.chargeCredits(slot.userId, credits, tx);
-          return this.repository.countOutcome(slot.generationId, 'succeeded', 1, credits, tx);
+          const counted = await this.repository.countOutcome(slot.generationId, 'succeeded', 1, credits, tx);
+          await this.countIfLate(slot, counted, true, credits, tx);
+          return counted;
         },
       )
       .catch((error: unknown) => {
@@ -147,7 +152,10 @@ export class SlotRunner {
     this.logger.warn(`slot ${slot.id} of generation ${slot.generationId} failed: ${failureReason}`);
     const counters = await this.repository.transaction(async (tx) => {
       const recorded = await this.repository.finishSlot(slot.id, { status: 'failed', failureCode, failureReason }, tx);
-      return recorded ? this.repository.countOutcome(slot.generationId, 'failed', 1, 0, tx) : undefined;
+      if (!recorded) return undefined;
+      const counted = await this.repository.countOutcome(slot.generationId, 'failed', 1, 0, tx);
+      await this.countIfLate(slot, counted, false, 0, tx);
+      return counted;
     });
     if (!counters) return;
     await this.events.publish(slot.generationId, {
@@ -158,6 +166,19 @@ export class SlotRunner {
       failureReason,
     });
     await this.completion.afterSlot(slot.generationId, counters);
+  }
+
+  /** The cancel recorded the generation's metrics; a slot that was still running when it came counts on its own. */
+  private async countIfLate(
+    slot: SlotWithContext,
+    counters: GenerationCounters,
+    succeeded: boolean,
+    creditsUsed: number,
+    tx: TransactionClient,
+  ): Promise<void> {
+    if (counters.status !== 'canceled') return;
+    const { userId, brandKitId } = slot.generation;
+    await this.metrics.recordLatePose({ userId, brandKitId, finishedAt: new Date(), succeeded, creditsUsed }, tx);
   }
 }
 
