@@ -9,7 +9,7 @@ export default {
       'ts-jest',
       {
         useESM: true,
-        tsconfig: 'tsconfig.json',
+        tsconfig: '<rootDir>/tsconfig.json',
       },
     ],
   },

@@ -24,7 +24,7 @@ export class ApiKeysController {
   /** Mints a new key for your user; the `secret` appears only in this answer. */
   @Post()
   createApiKey(@CurrentAuth() auth: AuthContext, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create(auth.userId, body.name);
+    return this.apiKeys.create(auth.userId, body.name, { corsOrigins: body.corsOrigins });
   }
 
   /** Revokes a key at once: requests with it answer 401 from now on. */

@@ -6,6 +6,7 @@ export interface NewApiKey {
   name: string;
   prefix: string;
   hash: string;
+  corsOrigins?: string[];
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -20,6 +21,10 @@ export class ApiKeysRepository {
 
   findActiveByHash(hash: string) {
     return this.database.client.apiKey.findFirst({ where: { hash, revokedAt: null } });
+  }
+
+  findActiveById(id: string) {
+    return this.database.client.apiKey.findFirst({ where: { id, revokedAt: null } });
   }
 
   findByHash(hash: string) {

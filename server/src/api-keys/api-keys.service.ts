@@ -15,6 +15,7 @@ function toDto(row: ApiKeyRow): ApiKeyDto {
     name: row.name,
     prefix: row.prefix,
     createdAt: row.createdAt.toISOString(),
+    corsOrigins: row.corsOrigins,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
@@ -25,10 +26,14 @@ export class ApiKeysService {
   constructor(private readonly repository: ApiKeysRepository) {}
 
   /** Mints a key; the secret is in this answer only. */
-  async create(userId: string, name: string, tx?: TransactionClient): Promise<CreatedApiKeyDto> {
+  async create(
+    userId: string,
+    name: string,
+    { tx, corsOrigins = [] }: { tx?: TransactionClient; corsOrigins?: string[] } = {},
+  ): Promise<CreatedApiKeyDto> {
     const secret = generateApiKey();
     const row = await this.repository.create(
-      { userId, name, prefix: displayPrefix(secret), hash: hashApiKey(secret) },
+      { userId, name, prefix: displayPrefix(secret), hash: hashApiKey(secret), corsOrigins },
       tx,
     );
     return { ...toDto(row), secret };
@@ -50,12 +55,18 @@ export class ApiKeysService {
     return (await this.repository.findActiveByHash(hashApiKey(secret))) !== null;
   }
 
-  async authenticate(secret: string): Promise<AuthContext | undefined> {
+  /** The caller behind a secret key, and the browser origins the key allows. */
+  async authenticate(secret: string): Promise<{ auth: AuthContext; corsOrigins: string[] } | undefined> {
     if (!looksLikeApiKey(secret)) return undefined;
     const key = await this.repository.findActiveByHash(hashApiKey(secret));
     if (!key) return undefined;
     await this.repository.touch(key.id, key.lastUsedAt);
-    return { userId: key.userId, apiKeyId: key.id };
+    return { auth: { userId: key.userId, apiKeyId: key.id }, corsOrigins: key.corsOrigins };
+  }
+
+  /** An unrevoked key by id: client tokens are valid only while the key that minted them is. */
+  findActive(id: string) {
+    return this.repository.findActiveById(id);
   }
 
   async list(userId: string, limit: number, cursor: string | undefined): Promise<Page<ApiKeyDto>> {

@@ -29,7 +29,7 @@ export class UsersService {
   createWithKey(email: string, name: string): Promise<CreatedUserDto> {
     return this.database.transaction(async (tx) => {
       const user = await this.repository.create({ email: email.toLowerCase(), name }, tx);
-      const key = await this.apiKeys.create(user.id, 'default', tx);
+      const key = await this.apiKeys.create(user.id, 'default', { tx });
       return { user: toUserDto(user), apiKey: key.secret };
     });
   }

@@ -3,6 +3,8 @@ export class ApiKeyDto {
   name!: string;
   /** The first characters of the key, to recognise it. */
   prefix!: string;
+  /** Browser origins allowed to call the API with this key or the client tokens it mints. */
+  corsOrigins!: string[];
   createdAt!: string;
   lastUsedAt!: string | null;
   revokedAt!: string | null;

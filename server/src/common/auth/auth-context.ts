@@ -1,10 +1,13 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { ClientTokenScope } from '../../client-tokens/client-token-scopes.js';
 
 /** Who is calling: every repository query is scoped to `userId`. */
 export interface AuthContext {
   userId: string;
   apiKeyId: string;
+  /** Set when the caller used a client token: the brand kit and scopes it is limited to. */
+  clientToken?: { brandKitId: string; scopes: ClientTokenScope[] };
 }
 
 declare module 'fastify' {

@@ -1,8 +1,11 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import { looksLikeClientToken } from '../../client-tokens/client-token-format.js';
+import { ClientTokensService } from '../../client-tokens/client-tokens.service.js';
+import { allowCorsOrigin } from '../../client-tokens/cors.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { ProblemCode, ProblemException } from '../errors/problem.js';
@@ -23,12 +26,16 @@ function sameSecret(given: string, expected: string): boolean {
 const unauthorized = (detail: string) =>
   new ProblemException(401, ProblemCode.Unauthorized, detail, undefined, { 'www-authenticate': 'Bearer' });
 
-/** Global guard: every route needs an API key unless marked @Public() or @AdminOnly(). */
+/**
+ * Global guard: every route needs an API key, or a client token within its scopes, unless marked
+ * @Public() or @AdminOnly().
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly clientTokens: ClientTokensService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -42,9 +49,20 @@ export class AuthGuard implements CanActivate {
     const token = bearerToken(request);
     if (access === 'admin') return this.checkAdmin(token);
     if (!token) throw unauthorized('Send your API key as `Authorization: Bearer <key>`.');
-    const auth = await this.apiKeys.authenticate(token);
-    if (!auth) throw unauthorized('The API key is invalid or has been revoked.');
-    request.auth = auth;
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (looksLikeClientToken(token)) {
+      const { grant, expired } = await this.clientTokens.authenticate(token);
+      // Set before any refusal, so the browser can read why it was refused.
+      allowCorsOrigin(request, reply, grant.corsOrigins);
+      if (expired) throw unauthorized('The client token has expired; ask your server for a new one.');
+      await this.clientTokens.authorize(request, grant.auth);
+      request.auth = grant.auth;
+      return true;
+    }
+    const key = await this.apiKeys.authenticate(token);
+    if (!key) throw unauthorized('The API key is invalid or has been revoked.');
+    allowCorsOrigin(request, reply, key.corsOrigins);
+    request.auth = key.auth;
     return true;
   }
 
