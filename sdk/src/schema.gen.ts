@@ -833,19 +833,24 @@ export interface components {
             width: number;
         };
         BrandKitTotalsDto: {
+            /** @description Mean seconds to create one design. */
+            avgCreationTime: number;
             brandKitId: string | null;
             creditsUsed: number;
             /** @description Exports per format, e.g. `{"instagram-post": 2}`. */
-            exportFormats: {
+            formatBreakdown: {
                 [key: string]: number;
             };
-            /** @description Exports to social formats. */
-            exports: number;
-            /** @description Generations that reached a final status (completed, partial, failed or canceled). */
+            /** @description Generations that reached a final status (pose rows). */
             generations: number;
-            /** @description Poses rendered successfully. */
-            posesCreated: number;
-            posesFailed: number;
+            /** @description Designs made: poses rendered successfully, or avatars uploaded. */
+            timesCreated: number;
+            /** @description Exports of this design type to social formats. */
+            timesExported: number;
+            /** @description Poses that failed (pose rows). */
+            timesFailed: number;
+            /** @description Estimated seconds of studio work saved: TIME_SAVED_PER_POSE_SECONDS for each pose created. */
+            totalTimeSaved: number;
         };
         CanvasDto: {
             height: number;
@@ -1028,29 +1033,34 @@ export interface components {
             user: components["schemas"]["UserDto"];
         };
         DesignMetricsDto: {
+            /** @description Mean seconds to create one design. */
+            avgCreationTime: number;
             brandKitId: string | null;
             creditsUsed: number;
             designType: components["schemas"]["DesignType"];
             /** @description Exports per format, e.g. `{"instagram-post": 2}`. */
-            exportFormats: {
+            formatBreakdown: {
                 [key: string]: number;
             };
-            /** @description Exports to social formats. */
-            exports: number;
-            /** @description Generations that reached a final status (completed, partial, failed or canceled). */
+            /** @description Generations that reached a final status (pose rows). */
             generations: number;
             /** @description The month, `YYYY-MM` (UTC). */
             period: string;
-            /** @description Poses rendered successfully. */
-            posesCreated: number;
-            posesFailed: number;
+            /** @description Designs made: poses rendered successfully, or avatars uploaded. */
+            timesCreated: number;
+            /** @description Exports of this design type to social formats. */
+            timesExported: number;
+            /** @description Poses that failed (pose rows). */
+            timesFailed: number;
+            /** @description Estimated seconds of studio work saved: TIME_SAVED_PER_POSE_SECONDS for each pose created. */
+            totalTimeSaved: number;
             updatedAt: string;
         };
         DesignMetricsListDto: {
             data: components["schemas"]["DesignMetricsDto"][];
         };
         /** @enum {string} */
-        DesignType: "pose";
+        DesignType: "pose" | "avatar";
         /** @enum {string} */
         ExportFormat: "instagram-post" | "instagram-story" | "facebook-post" | "whatsapp-status";
         FieldErrorDto: {
@@ -1182,19 +1192,24 @@ export interface components {
             byPeriod: components["schemas"]["PeriodTotalsDto"][];
         };
         PeriodTotalsDto: {
+            /** @description Mean seconds to create one design. */
+            avgCreationTime: number;
             creditsUsed: number;
             /** @description Exports per format, e.g. `{"instagram-post": 2}`. */
-            exportFormats: {
+            formatBreakdown: {
                 [key: string]: number;
             };
-            /** @description Exports to social formats. */
-            exports: number;
-            /** @description Generations that reached a final status (completed, partial, failed or canceled). */
+            /** @description Generations that reached a final status (pose rows). */
             generations: number;
             period: string;
-            /** @description Poses rendered successfully. */
-            posesCreated: number;
-            posesFailed: number;
+            /** @description Designs made: poses rendered successfully, or avatars uploaded. */
+            timesCreated: number;
+            /** @description Exports of this design type to social formats. */
+            timesExported: number;
+            /** @description Poses that failed (pose rows). */
+            timesFailed: number;
+            /** @description Estimated seconds of studio work saved: TIME_SAVED_PER_POSE_SECONDS for each pose created. */
+            totalTimeSaved: number;
         };
         /** @enum {string} */
         PoseDifficulty: "easy" | "medium" | "hard";

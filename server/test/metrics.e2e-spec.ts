@@ -35,9 +35,20 @@ describe('metrics (e2e)', () => {
   it('counts a 100-pose generation and 3 exports for the brand kit and month; another user is unaffected', async () => {
     await runGeneration(other, 2);
     const othersBefore = (await get('/v1/metrics', other.apiKey)).body;
-    expect(othersBefore.data).toEqual([
-      expect.objectContaining({ brandKitId: other.brandKitId, generations: 1, posesCreated: 2, exports: 0 }),
-    ]);
+    expect(othersBefore.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          brandKitId: other.brandKitId,
+          designType: 'pose',
+          generations: 1,
+          timesCreated: 2,
+          timesExported: 0,
+          totalTimeSaved: 2 * t.config.generation.timeSavedPerPoseSeconds,
+        }),
+        expect.objectContaining({ brandKitId: other.brandKitId, designType: 'avatar', timesCreated: 1 }),
+      ]),
+    );
+    expect(othersBefore.data).toHaveLength(2);
 
     const generationId = await runGeneration(merchant, 100);
     const poses = (await get(`/v1/generations/${generationId}/poses?limit=3`)).body.data;
@@ -53,7 +64,7 @@ describe('metrics (e2e)', () => {
       expect(exported.status).toBe(201);
     }
 
-    const metrics = await get(`/v1/metrics?brandKitId=${merchant.brandKitId}&period=${period()}`);
+    const metrics = await get(`/v1/metrics?brandKitId=${merchant.brandKitId}&period=${period()}&designType=pose`);
     expect(metrics.status).toBe(200);
     expect(metrics.body.data).toEqual([
       expect.objectContaining({
@@ -61,14 +72,19 @@ describe('metrics (e2e)', () => {
         designType: 'pose',
         period: period(),
         generations: 1,
-        posesCreated: 100,
-        posesFailed: 0,
+        timesCreated: 100,
+        timesFailed: 0,
         creditsUsed: 100,
-        exports: 3,
-        exportFormats: { 'instagram-post': 2, 'whatsapp-status': 1 },
+        timesExported: 3,
+        formatBreakdown: { 'instagram-post': 2, 'whatsapp-status': 1 },
+        totalTimeSaved: 100 * t.config.generation.timeSavedPerPoseSeconds,
       }),
     ]);
+    expect(metrics.body.data[0].avgCreationTime).toBeGreaterThan(0);
     expect((await get('/v1/metrics?designType=pose')).body.data).toHaveLength(1);
+    const [avatarRow] = (await get('/v1/metrics?designType=avatar')).body.data;
+    expect(avatarRow).toMatchObject({ brandKitId: merchant.brandKitId, timesCreated: 1, timesExported: 0 });
+    expect(avatarRow.avgCreationTime).toBeGreaterThan(0);
     expect((await get('/v1/metrics?period=2001-01')).body.data).toEqual([]);
     expect((await get('/v1/metrics', other.apiKey)).body).toEqual(othersBefore);
     expect((await get(`/v1/metrics?brandKitId=${merchant.brandKitId}`, other.apiKey)).body.data).toEqual([]);
@@ -76,13 +92,13 @@ describe('metrics (e2e)', () => {
     const summary = await get(`/v1/metrics/summary?from=${period()}&to=${period()}`);
     expect(summary.status).toBe(200);
     expect(summary.body).toEqual({
-      byBrandKit: [expect.objectContaining({ brandKitId: merchant.brandKitId, posesCreated: 100, exports: 3 })],
+      byBrandKit: [expect.objectContaining({ brandKitId: merchant.brandKitId, timesCreated: 101, timesExported: 3 })],
       byPeriod: [
         expect.objectContaining({
           period: period(),
           generations: 1,
-          posesCreated: 100,
-          exportFormats: { 'instagram-post': 2, 'whatsapp-status': 1 },
+          timesCreated: 101,
+          formatBreakdown: { 'instagram-post': 2, 'whatsapp-status': 1 },
         }),
       ],
     });
@@ -103,8 +119,8 @@ describe('metrics (e2e)', () => {
     await t.request('POST', `/v1/generations/${created.body.id}/cancel`, { key: owner.apiKey, body: {} });
     const events = await readEventStream(`${t.baseUrl}/v1/generations/${created.body.id}/events`, owner.apiKey);
     const final = events.at(-1)!.data;
-    const [row] = (await get('/v1/metrics', owner.apiKey)).body.data;
-    expect(row).toMatchObject({ generations: 1, posesCreated: final.successfulPoses, posesFailed: final.failedPoses });
+    const [row] = (await get('/v1/metrics?designType=pose', owner.apiKey)).body.data;
+    expect(row).toMatchObject({ generations: 1, timesCreated: final.successfulPoses, timesFailed: final.failedPoses });
   });
 
   it('serves operational metrics in Prometheus format to the admin token only', async () => {

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { TransactionClient } from '../infra/database/database.service.js';
 import { ImagePipeline } from '../media/image-pipeline.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AvatarsRepository, type AvatarRow } from './avatars.repository.js';
 import type { AvatarDto } from './dto/avatar.dto.js';
 import type { CreateAvatarDto } from './dto/create-avatar.dto.js';
@@ -19,6 +20,7 @@ export class AvatarsService {
     private readonly brandKits: BrandKitsService,
     private readonly images: ImagePipeline,
     private readonly storedImages: StoredImagesService,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -27,11 +29,13 @@ export class AvatarsService {
     return this.config.uploads.maxAvatarBytes;
   }
 
+  /** Stores the avatar and counts it in the brand kit's `avatar` metrics, in one transaction. */
   async create(userId: string, fields: CreateAvatarDto, photo: Buffer, origin: string): Promise<AvatarDto> {
+    const startedAt = performance.now();
     await this.brandKits.get(userId, fields.brandKitId);
     const { image, thumbnail } = await this.images.prepare(photo);
-    const row = await this.storedImages.store(userId, 'avatars', { image, thumbnail }, (tx, objectIds) =>
-      this.repository.create(
+    const row = await this.storedImages.store(userId, 'avatars', { image, thumbnail }, async (tx, objectIds) => {
+      const created = await this.repository.create(
         userId,
         {
           ...fields,
@@ -42,8 +46,14 @@ export class AvatarsService {
           height: image.height,
         },
         tx,
-      ),
-    );
+      );
+      const seconds = (performance.now() - startedAt) / 1000;
+      await this.metrics.recordAvatar(
+        { userId, brandKitId: fields.brandKitId, createdAt: created.createdAt, seconds },
+        tx,
+      );
+      return created;
+    });
     return this.toDto(row, origin);
   }
 

@@ -27,6 +27,8 @@ export interface AppConfig {
     /** Slot starts per minute across this process's workers; undefined means no limit. */
     rateLimitPerMinute: number | undefined;
     providerTimeoutMs: number;
+    /** Studio time one generated pose stands in for, for the metrics' totalTimeSaved. */
+    timeSavedPerPoseSeconds: number;
   };
   huggingface: {
     token: string | undefined;
@@ -117,6 +119,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       retryBaseMs: env.GENERATION_RETRY_BASE_MS,
       rateLimitPerMinute: env.GENERATION_RATE_LIMIT_PER_MINUTE,
       providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+      timeSavedPerPoseSeconds: env.TIME_SAVED_PER_POSE_SECONDS,
     },
     huggingface: {
       token: env.HF_TOKEN ?? env.HUGGINGFACE_API_KEY,

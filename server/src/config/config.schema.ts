@@ -90,6 +90,7 @@ export const environmentSchema = z
     GENERATION_RETRY_BASE_MS: positiveInt(3_600_000).default(1_000),
     GENERATION_RATE_LIMIT_PER_MINUTE: positiveInt(1_000_000).optional(),
     PROVIDER_TIMEOUT_MS: positiveInt(3_600_000).default(120_000),
+    TIME_SAVED_PER_POSE_SECONDS: z.coerce.number().min(0).max(86_400).default(1_200),
     HF_TOKEN: z.string().min(1).optional(),
     HUGGINGFACE_API_KEY: z.string().min(1).optional(),
     HF_MODEL: z.string().min(1).optional(),

@@ -35,8 +35,9 @@ export function generationEventData(generation: PoseGeneration) {
 }
 
 /** What the metrics count for a generation that reached a final status. */
-export function generationOutcome(generation: PoseGeneration) {
+export function generationOutcome(generation: PoseGeneration, createdPoseMs: number) {
   return {
+    creationSeconds: createdPoseMs / 1000,
     userId: generation.userId,
     brandKitId: generation.brandKitId,
     finishedAt: generation.completedAt ?? new Date(),
@@ -78,7 +79,10 @@ export class GenerationCompletion {
       if (!(await this.repository.complete(generationId, status, ['pending', 'processing'], tx))) return undefined;
       await this.repository.recordTemplateOutcomes(generationId, tx);
       const generation = await this.repository.findById(generationId, tx);
-      await this.metrics.recordGeneration(generationOutcome(generation), tx);
+      await this.metrics.recordGeneration(
+        generationOutcome(generation, await this.repository.createdPoseMilliseconds(generationId, tx)),
+        tx,
+      );
       return this.webhooks.record(
         tx,
         generation.userId,

@@ -72,6 +72,15 @@ export class GenerationsRepository {
     });
   }
 
+  /** Provider milliseconds of a generation's succeeded poses, summed (for the metrics' mean creation time). */
+  async createdPoseMilliseconds(generationId: string, tx: TransactionClient): Promise<number> {
+    const { _sum } = await tx.generatedPose.aggregate({
+      where: { generationId, status: 'succeeded' },
+      _sum: { generationTime: true },
+    });
+    return _sum.generationTime ?? 0;
+  }
+
   findById(id: string, tx: TransactionClient = this.database.client) {
     return tx.poseGeneration.findUniqueOrThrow({ where: { id } });
   }

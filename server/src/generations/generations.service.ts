@@ -168,7 +168,10 @@ export class GenerationsService {
       const counters = await this.repository.countOutcome(id, 'canceled', canceledSlots, 0, tx);
       const updated = await this.repository.findById(id, tx);
       // Slots still running finish after this and are counted as they land (SlotRunner).
-      await this.metrics.recordGeneration(generationOutcome(updated), tx);
+      await this.metrics.recordGeneration(
+        generationOutcome(updated, await this.repository.createdPoseMilliseconds(id, tx)),
+        tx,
+      );
       const recorded = await this.webhooks.record(
         tx,
         userId,
@@ -198,7 +201,10 @@ export class GenerationsService {
     const reopened = await this.repository.transaction(async (tx) => {
       const slotIds = await this.repository.reopenFailedSlots(id, tx);
       // The retried generation's next final status records it whole again.
-      if (slotIds.length > 0) await this.metrics.retractGeneration(generationOutcome(generation), tx);
+      if (slotIds.length > 0) {
+        const createdPoseMs = await this.repository.createdPoseMilliseconds(id, tx);
+        await this.metrics.retractGeneration(generationOutcome(generation, createdPoseMs), tx);
+      }
       return slotIds;
     });
     await this.jobs.enqueue(reopened);

@@ -131,7 +131,7 @@ export class SlotRunner {
           if (!recorded) throw new SlotAlreadyFinished();
           await this.repository.chargeCredits(slot.userId, credits, tx);
           const counted = await this.repository.countOutcome(slot.generationId, 'succeeded', 1, credits, tx);
-          await this.countIfLate(slot, counted, true, credits, tx);
+          await this.countIfLate(slot, counted, true, credits, generationTime, tx);
           return counted;
         },
       )
@@ -154,7 +154,7 @@ export class SlotRunner {
       const recorded = await this.repository.finishSlot(slot.id, { status: 'failed', failureCode, failureReason }, tx);
       if (!recorded) return undefined;
       const counted = await this.repository.countOutcome(slot.generationId, 'failed', 1, 0, tx);
-      await this.countIfLate(slot, counted, false, 0, tx);
+      await this.countIfLate(slot, counted, false, 0, 0, tx);
       return counted;
     });
     if (!counters) return;
@@ -174,11 +174,16 @@ export class SlotRunner {
     counters: GenerationCounters,
     succeeded: boolean,
     creditsUsed: number,
+    generationTimeMs: number,
     tx: TransactionClient,
   ): Promise<void> {
     if (counters.status !== 'canceled') return;
     const { userId, brandKitId } = slot.generation;
-    await this.metrics.recordLatePose({ userId, brandKitId, finishedAt: new Date(), succeeded, creditsUsed }, tx);
+    const seconds = generationTimeMs / 1000;
+    await this.metrics.recordLatePose(
+      { userId, brandKitId, finishedAt: new Date(), succeeded, creditsUsed, seconds },
+      tx,
+    );
   }
 }
 

@@ -1,3 +1,3 @@
-/** What a metrics row counts: generated poses (generation outcomes and their exports). */
-export const DESIGN_TYPES = ['pose'] as const;
+/** What a metrics row counts: generated poses, or uploaded avatars. */
+export const DESIGN_TYPES = ['pose', 'avatar'] as const;
 export type DesignType = (typeof DESIGN_TYPES)[number];

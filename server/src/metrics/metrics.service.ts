@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import type { DesignMetrics } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../infra/database/database.service.js';
 import type { DesignType } from './design-types.js';
@@ -17,6 +19,16 @@ export interface GenerationOutcome {
   posesCreated: number;
   posesFailed: number;
   creditsUsed: number;
+  /** Provider seconds of the poses created, summed, for the mean creation time. */
+  creationSeconds: number;
+}
+
+export interface AvatarCreation {
+  userId: string;
+  brandKitId: string;
+  createdAt: Date;
+  /** Seconds the upload took to check, re-encode and store. */
+  seconds: number;
 }
 
 export interface PoseExport {
@@ -27,19 +39,34 @@ export interface PoseExport {
 }
 
 const POSE: DesignType = 'pose';
+const AVATAR: DesignType = 'avatar';
 
 function emptyTotals(): MetricsTotalsDto {
-  return { generations: 0, posesCreated: 0, posesFailed: 0, exports: 0, exportFormats: {}, creditsUsed: 0 };
+  return {
+    timesCreated: 0,
+    timesExported: 0,
+    formatBreakdown: {},
+    avgCreationTime: 0,
+    totalTimeSaved: 0,
+    generations: 0,
+    timesFailed: 0,
+    creditsUsed: 0,
+  };
 }
 
+/** Sums counts; the mean creation time is weighted by the designs each row created. */
 function addTo(totals: MetricsTotalsDto, row: DesignMetrics): MetricsTotalsDto {
+  const created = totals.timesCreated + row.timesCreated;
+  totals.avgCreationTime =
+    created > 0 ? (totals.avgCreationTime * totals.timesCreated + row.avgCreationTime * row.timesCreated) / created : 0;
+  totals.timesCreated = created;
+  totals.timesExported += row.timesExported;
+  totals.totalTimeSaved += row.totalTimeSaved;
   totals.generations += row.generations;
-  totals.posesCreated += row.posesCreated;
-  totals.posesFailed += row.posesFailed;
-  totals.exports += row.exports;
+  totals.timesFailed += row.timesFailed;
   totals.creditsUsed += row.creditsUsed;
-  for (const [format, count] of Object.entries(row.exportFormats as Record<string, number>)) {
-    totals.exportFormats[format] = (totals.exportFormats[format] ?? 0) + count;
+  for (const [format, count] of Object.entries(row.formatBreakdown as Record<string, number>)) {
+    totals.formatBreakdown[format] = (totals.formatBreakdown[format] ?? 0) + count;
   }
   return totals;
 }
@@ -68,9 +95,13 @@ function totalsBy<Key extends string | null>(rows: DesignMetrics[], keyOf: (row:
  */
 @Injectable()
 export class MetricsService {
-  constructor(private readonly repository: MetricsRepository) {}
+  constructor(
+    private readonly repository: MetricsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  async recordGeneration(outcome: GenerationOutcome, tx: TransactionClient): Promise<void> {
+  /** Moves a brand kit's pose row by a generation's outcome: `generations` is 1, -1 (a retry), or 0 (a late pose). */
+  private async applyPoses(outcome: GenerationOutcome, generations: number, sign: 1 | -1, tx: TransactionClient) {
     await this.repository.increment(
       {
         userId: outcome.userId,
@@ -79,48 +110,48 @@ export class MetricsService {
         period: periodOf(outcome.finishedAt),
       },
       {
-        generations: 1,
-        posesCreated: outcome.posesCreated,
-        posesFailed: outcome.posesFailed,
-        creditsUsed: outcome.creditsUsed,
+        generations,
+        timesFailed: sign * outcome.posesFailed,
+        creditsUsed: sign * outcome.creditsUsed,
+        totalTimeSaved: sign * outcome.posesCreated * this.config.generation.timeSavedPerPoseSeconds,
       },
       tx,
+      { count: sign * outcome.posesCreated, seconds: sign * outcome.creationSeconds },
     );
+  }
+
+  async recordGeneration(outcome: GenerationOutcome, tx: TransactionClient): Promise<void> {
+    await this.applyPoses(outcome, 1, 1, tx);
   }
 
   /** Takes a generation's outcome back out before a retry reopens it; its next final status records it whole again. */
   async retractGeneration(outcome: GenerationOutcome, tx: TransactionClient): Promise<void> {
-    await this.repository.increment(
-      {
-        userId: outcome.userId,
-        brandKitId: outcome.brandKitId,
-        designType: POSE,
-        period: periodOf(outcome.finishedAt),
-      },
-      {
-        generations: -1,
-        posesCreated: -outcome.posesCreated,
-        posesFailed: -outcome.posesFailed,
-        creditsUsed: -outcome.creditsUsed,
-      },
-      tx,
-    );
+    await this.applyPoses(outcome, -1, -1, tx);
   }
 
-  /** Poses of a canceled generation that finish after the cancel: counted as they land. */
+  /** A pose of a canceled generation that finishes after the cancel (which counted the generation): counted alone. */
   async recordLatePose(
-    outcome: Omit<GenerationOutcome, 'posesCreated' | 'posesFailed'> & { succeeded: boolean },
+    pose: Pick<GenerationOutcome, 'userId' | 'brandKitId' | 'finishedAt' | 'creditsUsed'> & {
+      succeeded: boolean;
+      seconds: number;
+    },
     tx: TransactionClient,
   ): Promise<void> {
+    const outcome = {
+      ...pose,
+      posesCreated: pose.succeeded ? 1 : 0,
+      posesFailed: pose.succeeded ? 0 : 1,
+      creationSeconds: pose.succeeded ? pose.seconds : 0,
+    };
+    await this.applyPoses(outcome, 0, 1, tx);
+  }
+
+  async recordAvatar(avatar: AvatarCreation, tx: TransactionClient): Promise<void> {
     await this.repository.increment(
-      {
-        userId: outcome.userId,
-        brandKitId: outcome.brandKitId,
-        designType: POSE,
-        period: periodOf(outcome.finishedAt),
-      },
-      { [outcome.succeeded ? 'posesCreated' : 'posesFailed']: 1, creditsUsed: outcome.creditsUsed },
+      { userId: avatar.userId, brandKitId: avatar.brandKitId, designType: AVATAR, period: periodOf(avatar.createdAt) },
+      {},
       tx,
+      { count: 1, seconds: avatar.seconds },
     );
   }
 
@@ -132,7 +163,7 @@ export class MetricsService {
         designType: POSE,
         period: periodOf(poseExport.exportedAt),
       },
-      { exports: 1 },
+      { timesExported: 1 },
       tx,
     );
     await this.repository.countFormat(id, poseExport.format, tx);

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { DESIGN_TYPES, type DesignType } from '../design-types.js';
 
@@ -6,16 +6,21 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const PERIOD_MESSAGE = 'must be a month as YYYY-MM';
 
 export class MetricsTotalsDto {
-  /** Generations that reached a final status (completed, partial, failed or canceled). */
-  generations!: number;
-  /** Poses rendered successfully. */
-  posesCreated!: number;
-  posesFailed!: number;
-  /** Exports to social formats. */
-  exports!: number;
+  /** Designs made: poses rendered successfully, or avatars uploaded. */
+  timesCreated!: number;
+  /** Exports of this design type to social formats. */
+  timesExported!: number;
   /** Exports per format, e.g. `{"instagram-post": 2}`. */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
-  exportFormats!: Record<string, number>;
+  formatBreakdown!: Record<string, number>;
+  /** Mean seconds to create one design. */
+  avgCreationTime!: number;
+  /** Estimated seconds of studio work saved: TIME_SAVED_PER_POSE_SECONDS for each pose created. */
+  totalTimeSaved!: number;
+  /** Generations that reached a final status (pose rows). */
+  generations!: number;
+  /** Poses that failed (pose rows). */
+  timesFailed!: number;
   creditsUsed!: number;
 }
 
@@ -55,7 +60,7 @@ export class ListMetricsQueryDto extends PeriodRangeQueryDto {
   period?: string;
 
   @IsOptional()
-  @ApiProperty({ enum: DESIGN_TYPES, enumName: 'DesignType', required: false })
+  @ApiPropertyOptional({ enum: DESIGN_TYPES, enumName: 'DesignType' })
   @IsIn(DESIGN_TYPES)
   designType?: DesignType;
 }
