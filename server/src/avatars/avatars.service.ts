@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BrandKitsService } from '../brand-kits/brand-kits.service.js';
 import { ProblemException } from '../common/errors/problem.js';
-import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
+import { decodeCursor, toPageAsync, type Page } from '../common/pagination/pagination.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TransactionClient } from '../infra/database/database.service.js';
@@ -67,8 +67,7 @@ export class AvatarsService {
     origin: string,
   ): Promise<Page<AvatarDto>> {
     const rows = await this.repository.list(userId, query.brandKitId, query.limit, decodeCursor(query.cursor));
-    const page = toPage(rows, query.limit, (row) => row);
-    return { data: await Promise.all(page.data.map((row) => this.toDto(row, origin))), nextCursor: page.nextCursor };
+    return toPageAsync(rows, query.limit, (row) => this.toDto(row, origin));
   }
 
   async update(userId: string, id: string, input: UpdateAvatarDto, origin: string): Promise<AvatarDto> {

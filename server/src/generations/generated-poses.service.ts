@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { PassThrough, type Readable } from 'node:stream';
 import yazl from 'yazl';
 import { ProblemCode, ProblemException } from '../common/errors/problem.js';
-import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
+import { decodeCursor, toPageAsync, type Page } from '../common/pagination/pagination.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -69,8 +69,7 @@ export class GeneratedPosesService {
     origin: string,
   ): Promise<Page<GeneratedPoseDto>> {
     const rows = await this.repository.listPoses(userId, generationId, limit, decodeCursor(cursor));
-    const page = toPage(rows, limit, (row) => row);
-    return { data: await Promise.all(page.data.map((row) => this.toDto(row, origin))), nextCursor: page.nextCursor };
+    return toPageAsync(rows, limit, (row) => this.toDto(row, origin));
   }
 
   async get(userId: string, id: string, origin: string): Promise<GeneratedPoseDto> {

@@ -33,3 +33,13 @@ export function toPage<Row extends { id: string }, Item>(
   const last = pageRows.at(-1);
   return { data: pageRows.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
+
+/** toPage for items that need an async step each (signing file URLs, say). */
+export async function toPageAsync<Row extends { id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Promise<Item>,
+): Promise<Page<Item>> {
+  const page = toPage(rows, limit, (row) => row);
+  return { data: await Promise.all(page.data.map(map)), nextCursor: page.nextCursor };
+}
