@@ -28,6 +28,8 @@ describe('generations through Hugging Face on 127.0.0.1 (e2e)', () => {
         GENERATION_PROVIDERS: 'huggingface',
         HF_TOKEN: 'hf_test_token',
         HF_ENDPOINT_URL: `${server.url}/controlnet`,
+        // This suite checks the wire format; the quality gate's re-renders have their own (quality-gate e2e).
+        POSE_DETECTOR: 'off',
       },
     });
   });

@@ -1,6 +1,6 @@
 import { createMerchant, readEventStream, type Merchant } from './support/generation-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { zipEntryNames } from './support/zip.js';
+import { zipEntry, zipEntryNames } from './support/zip.js';
 
 describe('generations (e2e)', () => {
   let t: TestApp;
@@ -79,9 +79,26 @@ describe('generations (e2e)', () => {
     });
     expect(archive.status).toBe(200);
     expect(archive.headers.get('content-type')).toBe('application/zip');
-    const names = zipEntryNames(Buffer.from(await archive.arrayBuffer()));
-    expect(names).toHaveLength(100);
-    expect(new Set(names).size).toBe(100);
+    const zip = Buffer.from(await archive.arrayBuffer());
+    const names = zipEntryNames(zip);
+    expect(names).toHaveLength(101);
+    expect(new Set(names).size).toBe(101);
+    const manifest = JSON.parse(zipEntry(zip, 'manifest.json').toString('utf8'));
+    expect(manifest.generationId).toBe(created.body.id);
+    expect(manifest.poses).toHaveLength(100);
+    expect(manifest.poses.map((entry: { file: string }) => entry.file).sort()).toEqual(
+      names.filter((name) => name !== 'manifest.json').sort(),
+    );
+    expect(manifest.poses[0]).toMatchObject({
+      slot: 0,
+      template: { id: expect.any(String), name: expect.any(String) },
+      category: expect.any(String),
+      prompt: expect.stringContaining('Hydra Serum'),
+      seed: expect.any(Number),
+      provider: 'local-preview',
+      model: expect.any(String),
+      qualityScore: null,
+    });
 
     const usage = await t.database.client.poseTemplate.findMany({
       where: { id: { in: [...categoryOf.keys()] } },

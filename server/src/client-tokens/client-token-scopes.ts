@@ -28,6 +28,7 @@ const CLIENT_TOKEN_ROUTES = new Map<string, ClientTokenRoute>([
   ['GET /v1/pose-templates/:id', route(ClientTokenScope.PosesRead)],
   ['GET /v1/pose-templates/:id/control-image', route(ClientTokenScope.PosesRead)],
   ['GET /v1/pose-templates/:id/similar', route(ClientTokenScope.PosesRead)],
+  ['POST /v1/pose-detections', route(ClientTokenScope.PosesRead)],
   ['POST /v1/generations', route(ClientTokenScope.GenerationsCreate, 'generation-input')],
   ['POST /v1/generations/quote', route(ClientTokenScope.GenerationsCreate, 'generation-input')],
   ['GET /v1/generations/:id', route(ClientTokenScope.GenerationsRead, 'generation')],

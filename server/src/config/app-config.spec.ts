@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, DEFAULT_HF_MODEL, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
@@ -11,9 +13,37 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\.lumiku$/);
   });
 
+  it('keeps the default DATA_DIR at the repository root whatever the working directory', () => {
+    const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+    const started = process.cwd();
+    try {
+      process.chdir(path.join(repositoryRoot, 'server'));
+      expect(loadConfig({}).dataDir).toBe(path.join(repositoryRoot, '.lumiku'));
+      expect(loadConfig({ DATA_DIR: 'elsewhere' }).dataDir).toBe(path.join(repositoryRoot, 'server', 'elsewhere'));
+    } finally {
+      process.chdir(started);
+    }
+  });
+
   it("accepts the seed's Hugging Face names as aliases", () => {
     const config = loadConfig({ HUGGINGFACE_API_KEY: 'hf_x', HUGGINGFACE_MODEL_ID: 'org/model' });
     expect(config.huggingface).toMatchObject({ token: 'hf_x', model: 'org/model' });
+  });
+
+  it('reads the identity routes: HF_IDENTITY, FAL_MODEL, REPLICATE_MODEL and IP_ADAPTER_SCALE', () => {
+    expect(loadConfig({}).huggingface).toMatchObject({ identity: 'none', ipAdapterScale: 0.6 });
+    const config = loadConfig({
+      HF_IDENTITY: 'ip-adapter',
+      IP_ADAPTER_SCALE: '0.75',
+      FAL_MODEL: 'fal-ai/flux-general',
+      REPLICATE_MODEL: 'zsxkib/instant-id',
+    });
+    expect(config.huggingface).toMatchObject({ identity: 'ip-adapter', ipAdapterScale: 0.75 });
+    expect(config.fal).toMatchObject({ model: 'fal-ai/flux-general', ipAdapterScale: 0.75 });
+    expect(config.replicate).toMatchObject({ model: 'zsxkib/instant-id', ipAdapterScale: 0.75 });
+    expect(() => loadConfig({ FAL_MODEL: 'fal-ai/unknown', IP_ADAPTER_SCALE: '2' })).toThrow(
+      /FAL_MODEL[\s\S]*IP_ADAPTER_SCALE|IP_ADAPTER_SCALE[\s\S]*FAL_MODEL/,
+    );
   });
 
   it('names every invalid variable', () => {

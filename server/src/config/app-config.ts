@@ -1,12 +1,17 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { environmentSchema, type ProviderName } from './config.schema.js';
+import { environmentSchema, type FalModel, type ProviderName, type ReplicateModel } from './config.schema.js';
 
 /** The typed configuration every module receives; built once at boot. */
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   logLevel: string;
   port: number;
+  /** Address the API binds; unset: 127.0.0.1 while the first-run development key is in use, else 0.0.0.0. */
+  host: string | undefined;
+  /** A signal's close (drain HTTP, finish jobs, close Redis and the database) exits 0 within this. */
+  shutdownTimeoutMs: number;
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -15,6 +20,12 @@ export interface AppConfig {
   runWorkers: boolean;
   /** Bull job lock: a worker that dies holding a job frees it for others after about this long. */
   queueLockDurationMs: number;
+  /** How often each worker re-enqueues unfinished slots that no live job holds. */
+  reconcileIntervalMs: number;
+  /** How often a worker removes stored files that no row names (a crash between the write and the commit). */
+  orphanSweepIntervalMs: number;
+  /** An in-progress Idempotency-Key whose request died can be taken over after this long. */
+  idempotencyLeaseMs: number;
   generation: {
     concurrency: number;
     providers: ProviderName[];
@@ -29,17 +40,43 @@ export interface AppConfig {
     providerTimeoutMs: number;
     /** Studio time one generated pose stands in for, for the metrics' totalTimeSaved. */
     timeSavedPerPoseSeconds: number;
+    /** A scored render under this qualityScore is rendered again with a new seed. */
+    qualityMinScore: number;
+    /** Renders per slot at most, the first included. */
+    qualityMaxRenders: number;
+    /** Generations one user may have pending or processing at once. */
+    maxRunning: number;
   };
   huggingface: {
     token: string | undefined;
     model: string;
     provider: string | undefined;
     endpointUrl: string | undefined;
+    /** `ip-adapter`: send the avatar as `ip_adapter_image` (for deploy/huggingface-endpoint's handler). */
+    identity: 'none' | 'ip-adapter';
+    ipAdapterScale: number;
   };
-  fal: { key: string | undefined; baseUrl: string | undefined };
-  replicate: { token: string | undefined; baseUrl: string | undefined };
+  backgroundRemoval: {
+    /** `huggingface` sends product photos to a hosted segmentation model; `local` keeps them on this machine. */
+    kind: 'local' | 'huggingface';
+    /** Overrides the hosted model's address (a dedicated endpoint, or a test server on 127.0.0.1). */
+    endpointUrl: string | undefined;
+  };
+  rateLimit: {
+    /** Requests one API key (or, unauthenticated, one address) may send per window. */
+    requests: number;
+    windowMs: number;
+  };
+  fal: { key: string | undefined; baseUrl: string | undefined; model: FalModel; ipAdapterScale: number };
+  replicate: { token: string | undefined; baseUrl: string | undefined; model: ReplicateModel; ipAdapterScale: number };
   uploads: { maxAvatarBytes: number; maxProductBytes: number };
   poseDatasetPath: string | undefined;
+  poseDetector: {
+    /** `off` loads nothing and answers 503 `pose_detector_disabled` on the detection route. */
+    kind: 'movenet' | 'off';
+    /** Detections waiting for the worker thread, beyond the one running, before new ones are refused. */
+    queueLimit: number;
+  };
   s3:
     | {
         bucket: string;
@@ -66,6 +103,10 @@ export interface AppConfig {
 }
 
 export const DEFAULT_HF_MODEL = 'lllyasviel/control_v11p_sd15_openpose';
+/** The checkout this file lives in (from server/src/config or server/dist/config). */
+const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Unset DATA_DIR: `.lumiku` at the repository root, whichever directory the server was started from. */
+export const DEFAULT_DATA_DIR = path.join(REPOSITORY_ROOT, '.lumiku');
 const MEGABYTE = 1024 * 1024;
 
 export class ConfigError extends Error {
@@ -104,12 +145,17 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
-    dataDir: path.resolve(env.DATA_DIR),
+    host: env.HOST,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    dataDir: env.DATA_DIR ? path.resolve(env.DATA_DIR) : DEFAULT_DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     runWorkers: env.RUN_WORKERS,
     queueLockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+    reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    orphanSweepIntervalMs: env.ORPHAN_SWEEP_INTERVAL_MS,
+    idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_MS,
     generation: {
       concurrency: env.GENERATION_CONCURRENCY,
       providers: env.GENERATION_PROVIDERS,
@@ -120,20 +166,33 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       rateLimitPerMinute: env.GENERATION_RATE_LIMIT_PER_MINUTE,
       providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
       timeSavedPerPoseSeconds: env.TIME_SAVED_PER_POSE_SECONDS,
+      qualityMinScore: env.QUALITY_MIN_SCORE,
+      qualityMaxRenders: env.QUALITY_MAX_RENDERS,
+      maxRunning: env.MAX_RUNNING_GENERATIONS,
     },
     huggingface: {
       token: env.HF_TOKEN ?? env.HUGGINGFACE_API_KEY,
       model: env.HF_MODEL ?? env.HUGGINGFACE_MODEL_ID ?? DEFAULT_HF_MODEL,
       provider: env.HF_PROVIDER,
       endpointUrl: env.HF_ENDPOINT_URL,
+      identity: env.HF_IDENTITY,
+      ipAdapterScale: env.IP_ADAPTER_SCALE,
     },
-    fal: { key: env.FAL_KEY, baseUrl: env.FAL_BASE_URL },
-    replicate: { token: env.REPLICATE_API_TOKEN, baseUrl: env.REPLICATE_BASE_URL },
+    backgroundRemoval: { kind: env.BACKGROUND_REMOVAL, endpointUrl: env.HF_SEGMENTATION_ENDPOINT_URL },
+    rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW },
+    fal: { key: env.FAL_KEY, baseUrl: env.FAL_BASE_URL, model: env.FAL_MODEL, ipAdapterScale: env.IP_ADAPTER_SCALE },
+    replicate: {
+      token: env.REPLICATE_API_TOKEN,
+      baseUrl: env.REPLICATE_BASE_URL,
+      model: env.REPLICATE_MODEL,
+      ipAdapterScale: env.IP_ADAPTER_SCALE,
+    },
     uploads: {
       maxAvatarBytes: env.MAX_AVATAR_SIZE_MB * MEGABYTE,
       maxProductBytes: env.MAX_PRODUCT_SIZE_MB * MEGABYTE,
     },
     poseDatasetPath: env.POSE_DATASET_PATH ? path.resolve(env.POSE_DATASET_PATH) : undefined,
+    poseDetector: { kind: env.POSE_DETECTOR, queueLimit: env.POSE_DETECTOR_QUEUE_LIMIT },
     s3: env.S3_BUCKET
       ? {
           bucket: env.S3_BUCKET,

@@ -11,6 +11,14 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }
 const providerNames = ['local-preview', 'huggingface', 'fal', 'replicate'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
+/** The fal routes an adapter can call: ControlNet only, or FLUX with a pose ControlNet plus an IP-Adapter for the avatar. */
+export const FAL_MODELS = ['fal-ai/sdxl-controlnet-union', 'fal-ai/flux-general'] as const;
+export type FalModel = (typeof FAL_MODELS)[number];
+
+/** The Replicate routes: ControlNet-OpenPose only, or InstantID (the avatar's face plus a pose image). */
+export const REPLICATE_MODELS = ['lucataco/sdxl-controlnet-openpose', 'zsxkib/instant-id'] as const;
+export type ReplicateModel = (typeof REPLICATE_MODELS)[number];
+
 const providerList = z
   .string()
   .transform((value) =>
@@ -74,7 +82,9 @@ export const environmentSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATA_DIR: z.string().min(1).default('./.lumiku'),
+    HOST: z.string().min(1).optional(),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(25_000),
+    DATA_DIR: z.string().min(1).optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' }).optional(),
     REDIS_KEY_PREFIX: z
@@ -83,6 +93,9 @@ export const environmentSchema = z
       .default('lumiku'),
     RUN_WORKERS: booleanFlag.default(true),
     QUEUE_LOCK_DURATION_MS: positiveInt(600_000).default(30_000),
+    RECONCILE_INTERVAL_MS: positiveInt(3_600_000).default(15_000),
+    ORPHAN_SWEEP_INTERVAL_MS: positiveInt(86_400_000).default(3_600_000),
+    IDEMPOTENCY_LEASE_MS: positiveInt(3_600_000).default(60_000),
     GENERATION_CONCURRENCY: positiveInt(256).default(8),
     GENERATION_PROVIDERS: providerList.default(['local-preview']),
     GENERATION_CREDIT_COSTS: creditCosts.default({}),
@@ -90,6 +103,8 @@ export const environmentSchema = z
     GENERATION_RETRY_BASE_MS: positiveInt(3_600_000).default(1_000),
     GENERATION_RATE_LIMIT_PER_MINUTE: positiveInt(1_000_000).optional(),
     PROVIDER_TIMEOUT_MS: positiveInt(3_600_000).default(120_000),
+    QUALITY_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.5),
+    QUALITY_MAX_RENDERS: positiveInt(10).default(3),
     TIME_SAVED_PER_POSE_SECONDS: z.coerce.number().min(0).max(86_400).default(1_200),
     HF_TOKEN: z.string().min(1).optional(),
     HUGGINGFACE_API_KEY: z.string().min(1).optional(),
@@ -97,14 +112,25 @@ export const environmentSchema = z
     HUGGINGFACE_MODEL_ID: z.string().min(1).optional(),
     HF_PROVIDER: z.string().min(1).optional(),
     HF_ENDPOINT_URL: httpUrl.optional(),
+    HF_IDENTITY: z.enum(['none', 'ip-adapter']).default('none'),
+    BACKGROUND_REMOVAL: z.enum(['local', 'huggingface']).default('local'),
+    HF_SEGMENTATION_ENDPOINT_URL: httpUrl.optional(),
+    RATE_LIMIT_REQUESTS: positiveInt(1_000_000).default(6_000),
+    RATE_LIMIT_WINDOW: duration.default(60_000),
+    MAX_RUNNING_GENERATIONS: positiveInt(100_000).default(100),
+    IP_ADAPTER_SCALE: z.coerce.number().min(0).max(1).default(0.6),
     MAX_AVATAR_SIZE_MB: positiveInt(1024).default(10),
     MAX_PRODUCT_SIZE_MB: positiveInt(1024).default(20),
     MAX_POSES_PER_GENERATION: positiveInt(100_000).default(500),
     POSE_DATASET_PATH: z.string().min(1).optional(),
+    POSE_DETECTOR: z.enum(['movenet', 'off']).default('movenet'),
+    POSE_DETECTOR_QUEUE_LIMIT: positiveInt(10_000).default(64),
     FAL_KEY: z.string().min(1).optional(),
     FAL_BASE_URL: httpUrl.optional(),
+    FAL_MODEL: z.enum(FAL_MODELS).default('fal-ai/sdxl-controlnet-union'),
     REPLICATE_API_TOKEN: z.string().min(1).optional(),
     REPLICATE_BASE_URL: httpUrl.optional(),
+    REPLICATE_MODEL: z.enum(REPLICATE_MODELS).default('lucataco/sdxl-controlnet-openpose'),
     S3_BUCKET: z.string().min(3).optional(),
     S3_ENDPOINT: httpUrl.optional(),
     S3_REGION: z.string().min(1).optional(),
@@ -126,6 +152,9 @@ export const environmentSchema = z
     WEBHOOK_DISABLE_AFTER: duration.default(5 * 86_400_000),
   })
   .superRefine((env, ctx) => {
+    if (env.BACKGROUND_REMOVAL === 'huggingface' && !env.HF_TOKEN && !env.HUGGINGFACE_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['BACKGROUND_REMOVAL'], message: 'huggingface needs HF_TOKEN' });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (env.DEV_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['DEV_API_KEY'], message: 'is refused with NODE_ENV=production' });

@@ -16,6 +16,7 @@ const poseId = new ResourceIdPipe('Generated pose');
 export class GeneratedPosesController {
   constructor(private readonly poses: GeneratedPosesService) {}
 
+  /** One generated pose: its status, image URLs, template, provider, seed and rating. */
   @Get(':id')
   getGeneratedPose(
     @CurrentAuth() auth: AuthContext,

@@ -3,7 +3,7 @@ import type { PoseGeneration } from '../generated/prisma/client.js';
 import type { GenerationStatus } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { WebhookEvents } from '../webhooks/webhook-events.service.js';
-import { GenerationEvents, type ProgressSnapshot } from './generation-events.js';
+import { GenerationEvents, progressSnapshot } from './generation-events.js';
 import { GenerationsRepository, type GenerationCounters } from './generations.repository.js';
 
 /** completed when every slot succeeded, failed when none did, partial in between. */
@@ -28,6 +28,9 @@ export function generationEventData(generation: PoseGeneration) {
       failedPoses: generation.failedPoses,
       canceledPoses: generation.canceledPoses,
       creditUsed: generation.creditUsed,
+      avgQualityScore: generation.avgQualityScore,
+      lowQualityPoses: generation.lowQualityPoses,
+      rerenders: generation.rerenders,
       completedAt: generation.completedAt?.toISOString() ?? null,
       links: { poses: `/v1/generations/${generation.id}/poses`, archive: `/v1/generations/${generation.id}/archive` },
     },
@@ -47,11 +50,6 @@ export function generationOutcome(generation: PoseGeneration, createdPoseMs: num
   };
 }
 
-function snapshot(counters: GenerationCounters, status: GenerationStatus = counters.status): ProgressSnapshot {
-  const { progress, totalPoses, successfulPoses, failedPoses, canceledPoses } = counters;
-  return { status, progress, totalPoses, successfulPoses, failedPoses, canceledPoses };
-}
-
 /**
  * After each slot: a progress event; after the last one, the single move to a
  * final status. The conditional UPDATE decides which worker performs it, so the
@@ -67,11 +65,11 @@ export class GenerationCompletion {
   ) {}
 
   async afterSlot(generationId: string, counters: GenerationCounters): Promise<void> {
-    await this.events.publish(generationId, { type: 'progress', ...snapshot(counters) });
+    await this.events.publish(generationId, { type: 'progress', ...progressSnapshot(counters) });
     const finished = counters.successfulPoses + counters.failedPoses + counters.canceledPoses;
     if (finished < counters.totalPoses) return;
     if (counters.status === 'canceled') {
-      await this.events.publish(generationId, { type: 'completed', ...snapshot(counters) });
+      await this.events.publish(generationId, { type: 'completed', ...progressSnapshot(counters) });
       return;
     }
     const status = finalStatus(counters);
@@ -93,6 +91,6 @@ export class GenerationCompletion {
     });
     if (!recorded) return;
     await this.webhooks.dispatch(recorded);
-    await this.events.publish(generationId, { type: 'completed', ...snapshot(counters, status) });
+    await this.events.publish(generationId, { type: 'completed', ...progressSnapshot(counters, status) });
   }
 }

@@ -10,12 +10,41 @@ export interface ProgressSnapshot {
   successfulPoses: number;
   failedPoses: number;
   canceledPoses: number;
+  /** Mean qualityScore of the poses scored so far; null before the first. */
+  avgQualityScore: number | null;
+  lowQualityPoses: number;
+  rerenders: number;
+}
+
+/** The snapshot fields of anything that carries them: a generation row or the counters a slot's UPDATE returned. */
+export function progressSnapshot(source: ProgressSnapshot, status: GenerationStatus = source.status): ProgressSnapshot {
+  const {
+    progress,
+    totalPoses,
+    successfulPoses,
+    failedPoses,
+    canceledPoses,
+    avgQualityScore,
+    lowQualityPoses,
+    rerenders,
+  } = source;
+  return {
+    status,
+    progress,
+    totalPoses,
+    successfulPoses,
+    failedPoses,
+    canceledPoses,
+    avgQualityScore,
+    lowQualityPoses,
+    rerenders,
+  };
 }
 
 /** What the SSE stream of a generation carries; `type` is the SSE event name. */
 export type GenerationEvent =
   | ({ type: 'progress' } & ProgressSnapshot)
-  | { type: 'pose.succeeded'; poseId: string; slotIndex: number }
+  | { type: 'pose.succeeded'; poseId: string; slotIndex: number; qualityScore: number | null; lowQuality: boolean }
   | { type: 'pose.failed'; poseId: string; slotIndex: number; failureCode: string; failureReason: string }
   | ({ type: 'completed' } & ProgressSnapshot);
 

@@ -37,15 +37,20 @@ export class GenerationJobs {
   }
 
   /**
-   * Re-enqueues every unfinished slot that no live job holds: after a crash, a
-   * restart or a flushed Redis, the database's work list is complete again.
+   * Re-enqueues every unfinished slot that no live job holds: after a crash, a flushed or restarted
+   * Redis, an enqueue cut off after its commit or an expired lock, the queue matches the database again.
+   * `runningHere` are the slots this process is running (a flushed Redis forgot their jobs too); slots
+   * claimed since `claimedBefore` are left to the worker that claimed them.
    */
-  async recover(): Promise<number> {
+  async recover(runningHere: ReadonlySet<string>, claimedBefore: Date): Promise<number> {
     const held = await this.queue.heldJobIds();
-    const orphans = (await this.repository.unfinishedSlotIds()).filter((slotId) => !held.has(slotId));
+    const orphans = (await this.repository.unfinishedSlotIds(claimedBefore)).filter(
+      (slotId) => !held.has(slotId) && !runningHere.has(slotId),
+    );
     if (orphans.length > 0) {
       await this.enqueue(orphans);
-      this.logger.log(`Recovery sweep re-enqueued ${orphans.length} slot(s)`);
+      const shown = orphans.slice(0, 5).join(', ') + (orphans.length > 5 ? ', ...' : '');
+      this.logger.warn(`Reconciliation re-enqueued ${orphans.length} slot(s) no job held: ${shown}`);
     }
     return orphans.length;
   }

@@ -1,7 +1,7 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { GenerationEvent, ProgressSnapshot } from './generation-events.js';
-import { GenerationEvents } from './generation-events.js';
+import type { GenerationEvent } from './generation-events.js';
+import { GenerationEvents, progressSnapshot } from './generation-events.js';
 import { GenerationsRepository } from './generations.repository.js';
 
 /** Read from the database this often too, so a lost notification delays a stream but never stalls it. */
@@ -33,14 +33,7 @@ export class GenerationProgressStream {
       const resync = async () => {
         const generation = await this.repository.findOwned(userId, generationId);
         if (!generation || subscriber.closed) return;
-        const snapshot: ProgressSnapshot = {
-          status: generation.status,
-          progress: generation.progress,
-          totalPoses: generation.totalPoses,
-          successfulPoses: generation.successfulPoses,
-          failedPoses: generation.failedPoses,
-          canceledPoses: generation.canceledPoses,
-        };
+        const snapshot = progressSnapshot(generation);
         const progress: GenerationEvent = { type: 'progress', ...snapshot };
         if (JSON.stringify(progress) !== lastProgress) emit(progress);
         const finished =

@@ -1,16 +1,26 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { GenerationJobs } from './generation-jobs.js';
 import { SlotRunner } from './slot-runner.service.js';
 
 /**
- * Consumes slot jobs in this process when RUN_WORKERS is true (the API process
- * by default, and worker.ts always), after a recovery sweep of the database.
+ * Consumes slot jobs in this process when RUN_WORKERS is true (the API process by default, and worker.ts
+ * always). It reconciles the queue with the database at start and then every RECONCILE_INTERVAL_MS, so a
+ * slot whose job was lost (Redis restarted empty, an enqueue cut off) runs without any process restarting.
  */
 @Injectable()
-export class GenerationWorker implements OnApplicationBootstrap {
+export class GenerationWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(GenerationWorker.name);
+  private readonly running = new Set<string>();
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<void> | undefined;
 
   constructor(
     private readonly jobs: GenerationJobs,
@@ -20,8 +30,39 @@ export class GenerationWorker implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runWorkers) return;
-    this.jobs.work((job) => this.runner.run(job.data.slotId));
-    await this.jobs.recover();
+    this.jobs.work(async (job) => {
+      this.running.add(job.data.slotId);
+      try {
+        await this.runner.run(job.data.slotId);
+      } finally {
+        this.running.delete(job.data.slotId);
+      }
+    });
+    // At start nothing else can be running this process's old claims: take every unfinished slot.
+    await this.jobs.recover(this.running, new Date());
+    this.reconcileTimer = setInterval(() => this.reconcile(), this.config.reconcileIntervalMs);
+    this.reconcileTimer.unref();
     this.logger.log(`Generation worker running ${this.config.generation.concurrency} slots at a time`);
+  }
+
+  /** Stops reconciling before the queue closes (QueueModule), so nothing is enqueued into a closing queue. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    await this.reconciling;
+  }
+
+  private reconcile(): void {
+    if (this.reconciling) return;
+    // A claim older than a job lock with no job behind it belongs to a worker that is gone.
+    const claimedBefore = new Date(Date.now() - this.config.queueLockDurationMs);
+    this.reconciling = this.jobs
+      .recover(this.running, claimedBefore)
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.warn(`reconciliation failed, retried next interval: ${String(error)}`),
+      )
+      .finally(() => {
+        this.reconciling = undefined;
+      });
   }
 }

@@ -1,22 +1,33 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
-import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import { sendEventStream } from '../common/sse.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
 import { RequestOrigin } from '../media/request-origin.decorator.js';
-import { CreateGenerationDto } from './dto/create-generation.dto.js';
+import { CREATE_GENERATION_EXAMPLE, CreateGenerationDto } from './dto/create-generation.dto.js';
 import { GeneratedPoseListDto } from './dto/generated-pose.dto.js';
 import { GenerationDto, GenerationListDto, GenerationQuoteDto } from './dto/generation.dto.js';
-import { ListGenerationsQueryDto } from './dto/list-generations-query.dto.js';
+import { ListGenerationPosesQueryDto, ListGenerationsQueryDto } from './dto/list-generations-query.dto.js';
 import { GeneratedPosesService } from './generated-poses.service.js';
 import { GenerationProgressStream } from './generation-progress-stream.js';
 import { GenerationsService } from './generations.service.js';
 
 const generationId = new ResourceIdPipe('Generation');
+const batchBody = ApiBody({
+  type: CreateGenerationDto,
+  examples: { 'by category': { summary: '6 poses over two categories', value: CREATE_GENERATION_EXAMPLE } },
+});
 
 @ApiTags('generations')
 @ApiBearerAuth()
@@ -38,7 +49,8 @@ export class GenerationsController {
   @Idempotent()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer for 24 hours.' })
   @ApiAcceptedResponse({ type: GenerationDto })
-  @ApiProblems(402, 404, 409, 422)
+  @ApiProblems(402, 404, 409, 422, 429)
+  @batchBody
   createGeneration(@CurrentAuth() auth: AuthContext, @Body() body: CreateGenerationDto): Promise<GenerationDto> {
     return this.generations.create(auth.userId, body);
   }
@@ -47,10 +59,12 @@ export class GenerationsController {
   @Post('quote')
   @HttpCode(200)
   @ApiProblems(404, 422)
+  @batchBody
   quoteGeneration(@CurrentAuth() auth: AuthContext, @Body() body: CreateGenerationDto): Promise<GenerationQuoteDto> {
     return this.generations.quote(auth.userId, body);
   }
 
+  /** Your generations, newest first, optionally by status or project. */
   @Get()
   listGenerations(
     @CurrentAuth() auth: AuthContext,
@@ -60,6 +74,7 @@ export class GenerationsController {
     return this.generations.list(auth.userId, filters, limit, cursor);
   }
 
+  /** One generation with its progress counters and status. */
   @Get(':id')
   @ApiProblems(404)
   getGeneration(@CurrentAuth() auth: AuthContext, @Param('id', generationId) id: string): Promise<GenerationDto> {
@@ -72,11 +87,11 @@ export class GenerationsController {
   async listGenerationPoses(
     @CurrentAuth() auth: AuthContext,
     @Param('id', generationId) id: string,
-    @Query() query: PaginationQueryDto,
+    @Query() query: ListGenerationPosesQueryDto,
     @RequestOrigin() origin: string,
   ): Promise<GeneratedPoseListDto> {
     await this.generations.requireOwned(auth.userId, id);
-    return this.poses.list(auth.userId, id, query.limit, query.cursor, origin);
+    return this.poses.list(auth.userId, id, query, origin);
   }
 
   /**

@@ -5,6 +5,7 @@ import { createLogger } from '../common/logging/logger.js';
 import { MediaModule } from '../media/media.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { PoseTemplatesModule } from '../pose-templates/pose-templates.module.js';
+import { VisionModule } from '../vision/vision.module.js';
 import { GeneratedPosesController } from './generated-poses.controller.js';
 import { GeneratedPosesService } from './generated-poses.service.js';
 import { GenerationCompletion } from './generation-completion.service.js';
@@ -19,12 +20,13 @@ import { ProjectsController } from './projects.controller.js';
 import { ProjectsRepository } from './projects.repository.js';
 import { ProjectsService } from './projects.service.js';
 import { createProviders } from './providers/create-providers.js';
+import { ProductStageService } from './product-stage/product-stage.service.js';
 import { PROVIDER_CHAIN, SlotRunner } from './slot-runner.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** Projects, generations and generated poses: planning, the slot queue, providers, results. */
 @Module({
-  imports: [MediaModule, PoseTemplatesModule, WebhooksModule, MetricsModule],
+  imports: [MediaModule, PoseTemplatesModule, VisionModule, WebhooksModule, MetricsModule],
   controllers: [ProjectsController, GenerationsController, GeneratedPosesController],
   providers: [
     {
@@ -45,6 +47,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
     GenerationProgressStream,
     GeneratedPosesService,
     SlotRunner,
+    ProductStageService,
     GenerationWorker,
   ],
   exports: [GenerationsService],

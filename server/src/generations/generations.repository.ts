@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { IdempotencyScope } from '../common/idempotency/idempotency-scope.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { GenerationStatus, PoseSlotStatus } from '../generated/prisma/enums.js';
 import { DatabaseService, type TransactionClient } from '../infra/database/database.service.js';
@@ -19,6 +21,30 @@ export interface GenerationCounters {
   canceledPoses: number;
   progress: number;
   status: GenerationStatus;
+  avgQualityScore: number | null;
+  lowQualityPoses: number;
+  rerenders: number;
+}
+
+/** How a finished slot changes the generation's quality figures. */
+export interface SlotQuality {
+  /** The kept render's qualityScore; null when it was not scored. */
+  qualityScore: number | null;
+  lowQuality: boolean;
+  /** Renders beyond the first. */
+  rerenders: number;
+}
+
+const UNSCORED: SlotQuality = { qualityScore: null, lowQuality: false, rerenders: 0 };
+
+/** One render of a slot, as recorded. */
+export interface RenderRecord {
+  renderIndex: number;
+  seed: number;
+  provider: string;
+  modelId: string;
+  qualityScore: number | null;
+  poseError: number | null;
 }
 
 const SLOT_OUTCOME_COLUMN = {
@@ -35,6 +61,7 @@ const slotWithContext = {
       product: {
         select: {
           placement: true,
+          productType: true,
           cutout: { select: { key: true } },
           original: { select: { key: true } },
         },
@@ -49,6 +76,7 @@ export type SlotWithContext = Prisma.GeneratedPoseGetPayload<{ include: typeof s
 const poseWithObjects = {
   output: { select: { key: true } },
   thumbnail: { select: { key: true } },
+  poseTemplate: { select: { name: true, category: true } },
 } satisfies Prisma.GeneratedPoseInclude;
 
 export type PoseWithObjects = Prisma.GeneratedPoseGetPayload<{ include: typeof poseWithObjects }>;
@@ -61,15 +89,29 @@ export class GenerationsRepository {
     return this.database.transaction(work);
   }
 
-  /** The generation and all its slots, in one transaction: the work list exists before any job does. */
-  createWithSlots(userId: string, generation: NewGeneration, slots: NewSlot[]) {
-    return this.database.transaction(async (tx) => {
-      const created = await tx.poseGeneration.create({ data: { ...generation, userId } });
-      await tx.generatedPose.createMany({
-        data: slots.map((slot, slotIndex) => ({ ...slot, slotIndex, userId, generationId: created.id })),
+  /**
+   * The generation and all its slots, in one transaction: the work list exists before any job does.
+   * Under an Idempotency-Key the generation takes the key's id, so the retry of a create that died after
+   * its commit gets that generation back (the caller enqueues its pending slots again) rather than a second.
+   */
+  async createWithSlots(userId: string, generation: NewGeneration, slots: NewSlot[]) {
+    const id = IdempotencyScope.resourceId();
+    try {
+      return await this.database.transaction(async (tx) => {
+        const created = await tx.poseGeneration.create({ data: { ...generation, id, userId } });
+        await tx.generatedPose.createMany({
+          data: slots.map((slot, slotIndex) => ({ ...slot, slotIndex, userId, generationId: created.id })),
+        });
+        return created;
       });
-      return created;
-    });
+    } catch (error) {
+      const earlier =
+        id && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
+          ? await this.findOwned(userId, id)
+          : null;
+      if (!earlier) throw error;
+      return earlier;
+    }
   }
 
   /** Provider milliseconds of a generation's succeeded poses, summed (for the metrics' mean creation time). */
@@ -107,12 +149,16 @@ export class GenerationsRepository {
       .then((rows) => rows.map((row) => row.id));
   }
 
-  /** Slots of generations still running: the recovery sweep's work list. */
-  unfinishedSlotIds(): Promise<string[]> {
+  /**
+   * Slots of generations still running: the reconciliation's work list. Pending slots always; claimed
+   * (processing) ones only when their row has not moved since `claimedBefore`, so a slot a live worker
+   * is rendering (each render updates the row) is not handed to a second one.
+   */
+  unfinishedSlotIds(claimedBefore: Date): Promise<string[]> {
     return this.database.client.generatedPose
       .findMany({
         where: {
-          status: { in: ['pending', 'processing'] },
+          OR: [{ status: 'pending' }, { status: 'processing', updatedAt: { lt: claimedBefore } }],
           generation: { status: { in: ['pending', 'processing'] } },
         },
         select: { id: true },
@@ -163,18 +209,55 @@ export class GenerationsRepository {
     slots: number,
     credits: number,
     tx: TransactionClient,
+    quality: SlotQuality = UNSCORED,
   ): Promise<GenerationCounters> {
     const column = Prisma.raw(`"${SLOT_OUTCOME_COLUMN[outcome]}"`);
+    const score = quality.qualityScore;
+    // Every right-hand side reads the row before this UPDATE, so the running mean uses the old count.
     const [row] = await tx.$queryRaw<GenerationCounters[]>`
       UPDATE "PoseGeneration"
       SET ${column} = ${column} + ${slots},
           "creditUsed" = "creditUsed" + ${credits},
           "progress" = LEAST(100, FLOOR(100.0 * ("successfulPoses" + "failedPoses" + "canceledPoses" + ${slots}) / "totalPoses"))::int,
+          "avgQualityScore" = CASE WHEN ${score}::float8 IS NULL THEN "avgQualityScore"
+            ELSE (COALESCE("avgQualityScore", 0) * "scoredPoses" + ${score}::float8) / ("scoredPoses" + 1) END,
+          "scoredPoses" = "scoredPoses" + CASE WHEN ${score}::float8 IS NULL THEN 0 ELSE 1 END,
+          "lowQualityPoses" = "lowQualityPoses" + ${quality.lowQuality ? 1 : 0},
+          "rerenders" = "rerenders" + ${quality.rerenders},
           "updatedAt" = NOW()
       WHERE "id" = ${generationId}::uuid
-      RETURNING "totalPoses", "successfulPoses", "failedPoses", "canceledPoses", "progress", "status"`;
+      RETURNING "totalPoses", "successfulPoses", "failedPoses", "canceledPoses", "progress", "status",
+        "avgQualityScore", "lowQualityPoses", "rerenders"`;
     if (!row) throw new Error(`generation ${generationId} vanished while counting a slot`);
     return row;
+  }
+
+  /**
+   * Records one render of a running slot: bumps its render count and logs the render, in one statement.
+   * False when the slot is no longer running (finished or canceled by another run) or the render was logged already.
+   */
+  async recordRender(slot: { id: string; userId: string }, render: RenderRecord): Promise<boolean> {
+    const inserted = await this.database.client.$executeRaw`
+      WITH running AS (
+        UPDATE "GeneratedPose" SET "renders" = GREATEST("renders", ${render.renderIndex + 1})
+        WHERE "id" = ${slot.id}::uuid AND "status" = 'processing'
+        RETURNING "id"
+      )
+      INSERT INTO "PoseRender" ("id", "userId", "poseId", "renderIndex", "seed", "provider", "modelId", "qualityScore", "poseError")
+      SELECT ${randomUUID()}::uuid, ${slot.userId}::uuid, "id", ${render.renderIndex}, ${render.seed}, ${render.provider},
+        ${render.modelId}, ${render.qualityScore}::float8, ${render.poseError}::float8
+      FROM running
+      ON CONFLICT ("poseId", "renderIndex") DO NOTHING`;
+    return inserted === 1;
+  }
+
+  /** Folds a kept render's qualityScore into its template's running mean, in the slot's own transaction. */
+  async recordTemplateQuality(poseTemplateId: string, qualityScore: number, tx: TransactionClient): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE "PoseTemplate"
+      SET "avgQualityScore" = (COALESCE("avgQualityScore", 0) * "qualityScoreCount" + ${qualityScore}::float8) / ("qualityScoreCount" + 1),
+          "qualityScoreCount" = "qualityScoreCount" + 1
+      WHERE "id" = ${poseTemplateId}::uuid`;
   }
 
   /** The one transition to a final status: only the caller whose UPDATE matches performs it. */
@@ -235,9 +318,20 @@ export class GenerationsRepository {
     return failed.map((slot) => slot.id);
   }
 
-  listPoses(userId: string, generationId: string, limit: number, beforeId?: string): Promise<PoseWithObjects[]> {
+  listPoses(
+    userId: string,
+    generationId: string,
+    limit: number,
+    beforeId?: string,
+    minQualityScore?: number,
+  ): Promise<PoseWithObjects[]> {
     return this.database.client.generatedPose.findMany({
-      where: { userId, generationId, ...(beforeId ? { id: { gt: beforeId } } : {}) },
+      where: {
+        userId,
+        generationId,
+        ...(beforeId ? { id: { gt: beforeId } } : {}),
+        ...(minQualityScore !== undefined ? { qualityScore: { gte: minQualityScore } } : {}),
+      },
       orderBy: { id: 'asc' },
       take: limit + 1,
       include: poseWithObjects,
@@ -266,8 +360,26 @@ export class GenerationsRepository {
       where: { generationId, status: 'succeeded', slotIndex: { gt: afterSlot }, outputObjectId: { not: null } },
       orderBy: { slotIndex: 'asc' },
       take,
-      select: { slotIndex: true, output: { select: { key: true, contentType: true } } },
+      select: {
+        id: true,
+        slotIndex: true,
+        poseTemplateId: true,
+        prompt: true,
+        seed: true,
+        provider: true,
+        modelId: true,
+        qualityScore: true,
+        lowQuality: true,
+        renders: true,
+        poseTemplate: { select: { name: true, category: true } },
+        output: { select: { key: true, contentType: true } },
+      },
     });
+  }
+
+  /** Generations of this user still pending or processing (MAX_RUNNING_GENERATIONS). */
+  countRunning(userId: string): Promise<number> {
+    return this.database.client.poseGeneration.count({ where: { userId, status: { in: ['pending', 'processing'] } } });
   }
 
   userCredits(userId: string) {

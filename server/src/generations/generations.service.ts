@@ -6,26 +6,26 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ProviderName } from '../config/config.schema.js';
 import type { PoseGeneration } from '../generated/prisma/client.js';
-import type { GenerationStatus } from '../generated/prisma/enums.js';
+import type { Gender, GenerationStatus } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { PoseSelectionService } from '../pose-templates/pose-selection.service.js';
+import { PoseSelectionService, templateGendersFor } from '../pose-templates/pose-selection.service.js';
 import { PoseTemplatesService } from '../pose-templates/pose-templates.service.js';
 import type { CreateGenerationDto } from './dto/create-generation.dto.js';
 import type { GenerationDto, GenerationQuoteDto } from './dto/generation.dto.js';
 import { GenerationCompletion, generationEventData, generationOutcome } from './generation-completion.service.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationJobs } from './generation-jobs.js';
-import { buildPrompt } from './generation-prompt.js';
+import { buildPrompt, framingOf } from './generation-prompt.js';
+import type { Framing } from '../pose-templates/library/framing.js';
 import { GenerationsRepository } from './generations.repository.js';
 import { ProjectsService } from './projects.service.js';
-import { FAL_MODEL } from './providers/fal-provider.js';
 import { LOCAL_PREVIEW_MODEL_ID } from './providers/local-preview-provider.js';
-import { REPLICATE_MODEL } from './providers/replicate-provider.js';
+import { REPLICATE_MODEL_VERSIONS } from './providers/replicate-provider.js';
 import { WebhookDestinations } from '../webhooks/webhook-destinations.service.js';
 import { WebhookEvents } from '../webhooks/webhook-events.service.js';
+import { MAX_SEED, slotSeed } from './seeds.js';
 
 export const DEFAULT_SIZE = { width: 768, height: 1024 };
-const MAX_SEED = 2_147_483_647;
 /** Typical seconds per pose, for quotes before a provider has any history here. */
 const TYPICAL_SECONDS: Record<ProviderName, number> = { 'local-preview': 0.3, huggingface: 12, fal: 6, replicate: 10 };
 
@@ -38,6 +38,11 @@ export function toGenerationDto(row: PoseGeneration): GenerationDto {
     successfulPoses: row.successfulPoses,
     failedPoses: row.failedPoses,
     canceledPoses: row.canceledPoses,
+    avgQualityScore: row.avgQualityScore,
+    lowQualityPoses: row.lowQualityPoses,
+    rerenders: row.rerenders,
+    identity: row.identity,
+    compositeProduct: row.compositeProduct,
     provider: row.provider,
     modelId: row.modelId,
     creditUsed: row.creditUsed,
@@ -63,9 +68,12 @@ interface Plan {
   provider: ProviderName;
   credits: number;
   seed: number;
-  templateIds: string[];
+  /** One per slot: its template and its prompt, framed as the template frames the figure. */
+  slots: Array<{ poseTemplateId: string; prompt: string }>;
+  repeats: number;
   slotsByCategory: Record<string, number>;
   brandKitId: string;
+  /** The generation's base prompt (no framing) and the negative prompt every slot shares. */
   prompt: { prompt: string; negativePrompt: string };
 }
 
@@ -94,16 +102,32 @@ export class GenerationsService {
     return {
       totalPoses: plan.totalPoses,
       credits: plan.credits,
+      maxRendersPerPose: this.config.generation.qualityMaxRenders,
       estimatedSeconds: Math.ceil(waves * TYPICAL_SECONDS[plan.provider]),
       provider: plan.provider,
+      repeats: plan.repeats,
       slotsByCategory: plan.slotsByCategory,
     };
+  }
+
+  /** A user's running generations are capped, so one tenant cannot queue work for everyone else to wait on. */
+  private async assertBelowRunningCap(userId: string): Promise<void> {
+    const cap = this.config.generation.maxRunning;
+    if ((await this.repository.countRunning(userId)) < cap) return;
+    throw new ProblemException(
+      429,
+      ProblemCode.TooManyRunningGenerations,
+      `At most ${cap} generations may run at once; wait for one to finish or cancel one.`,
+      undefined,
+      { 'retry-after': '30' },
+    );
   }
 
   /** Validates, chooses the templates, writes the generation with its slots, then enqueues one job per slot. */
   async create(userId: string, input: CreateGenerationDto): Promise<GenerationDto> {
     if (input.webhookUrl) await this.webhookDestinations.assertDeliverable(input.webhookUrl, 'webhookUrl');
     const plan = await this.plan(userId, input);
+    await this.assertBelowRunningCap(userId);
     const { quota, used } = await this.repository
       .userCredits(userId)
       .then((credits) => ({ quota: credits.creditQuota, used: credits.creditsUsed }));
@@ -131,12 +155,13 @@ export class GenerationsService {
         width: input.width ?? DEFAULT_SIZE.width,
         height: input.height ?? DEFAULT_SIZE.height,
         webhookUrl: input.webhookUrl ?? null,
+        identity: input.identity ?? 'avatar',
+        compositeProduct: input.compositeProduct ?? true,
       },
-      plan.templateIds.map((poseTemplateId, slotIndex) => ({
+      plan.slots.map(({ poseTemplateId, prompt }, slotIndex) => ({
         poseTemplateId,
-        prompt: plan.prompt.prompt,
-        // Distinct, reproducible seeds per slot; 7919 (a prime) keeps neighbours apart.
-        seed: (plan.seed + slotIndex * 7919) % MAX_SEED,
+        prompt,
+        seed: slotSeed(plan.seed, slotIndex),
       })),
     );
     await this.jobs.enqueue(await this.repository.slotIds(generation.id, ['pending']));
@@ -226,8 +251,8 @@ export class GenerationsService {
     const models: Record<ProviderName, string> = {
       'local-preview': LOCAL_PREVIEW_MODEL_ID,
       huggingface: this.config.huggingface.model,
-      fal: FAL_MODEL,
-      replicate: REPLICATE_MODEL,
+      fal: this.config.fal.model,
+      replicate: `${this.config.replicate.model}:${REPLICATE_MODEL_VERSIONS[this.config.replicate.model]}`,
     };
     return models[provider];
   }
@@ -274,40 +299,51 @@ export class GenerationsService {
     if (!brandKit) throw ProblemException.notFound('Brand kit');
 
     const seed = input.seed ?? randomInt(MAX_SEED);
-    const { templateIds, slotsByCategory } = input.distribution
-      ? await this.chooseTemplates(userId, input.distribution, seed)
+    const { templates, slotsByCategory } = input.distribution
+      ? await this.chooseTemplates(userId, input.distribution, seed, input.gender ?? avatar.gender)
       : await this.checkTemplates(userId, input.poseTemplateIds!);
+    const sources = { brandKit, product, avatar, extra: input.prompt?.extra, negative: input.prompt?.negative };
+    // Five framings at most, so each prompt is built once however many slots share it.
+    const framedPrompts = new Map<Framing, string>();
+    const promptFor = (framing: Framing) => {
+      if (!framedPrompts.has(framing)) framedPrompts.set(framing, buildPrompt({ ...sources, framing }).prompt);
+      return framedPrompts.get(framing)!;
+    };
     return {
       totalPoses,
       provider,
       credits: totalPoses * (this.config.generation.creditCosts[provider] ?? 1),
       seed,
-      templateIds,
+      slots: templates.map((template) => ({ poseTemplateId: template.id, prompt: promptFor(framingOf(template)) })),
+      repeats: templates.length - new Set(templates.map((template) => template.id)).size,
       slotsByCategory,
       brandKitId: brandKit.id,
-      prompt: buildPrompt({
-        brandKit,
-        product,
-        avatar,
-        extra: input.prompt?.extra,
-        negative: input.prompt?.negative,
-      }),
+      prompt: buildPrompt(sources),
     };
   }
 
-  /** Diverse, seed-deterministic templates per category; unknown categories are named in one error. */
-  private async chooseTemplates(userId: string, distribution: Record<string, number>, seed: number) {
+  /**
+   * Diverse, seed-deterministic templates per category, for the model's gender; categories without any
+   * are named in one error.
+   */
+  private async chooseTemplates(
+    userId: string,
+    distribution: Record<string, number>,
+    seed: number,
+    gender: Gender | null,
+  ) {
     const chosen = await Promise.all(
       Object.entries(distribution).map(async ([category, count]) => ({
         category,
-        picks: await this.selection.selectDiverse(userId, { category, count, seed: `${seed}:${category}` }),
+        picks: await this.selection.selectDiverse(userId, { category, count, seed: `${seed}:${category}`, gender }),
       })),
     );
+    const forGender = templateGendersFor(gender) ? ` for a ${gender} model` : '';
     const unknown: FieldError[] = chosen
       .filter((entry) => entry.picks.length === 0)
       .map((entry) => ({
         field: `distribution.${entry.category}`,
-        message: `no pose templates in category ${entry.category}`,
+        message: `no pose templates in category ${entry.category}${forGender}`,
       }));
     if (unknown.length > 0) {
       throw new ProblemException(
@@ -319,7 +355,7 @@ export class GenerationsService {
       );
     }
     return {
-      templateIds: chosen.flatMap((entry) => entry.picks.map((template) => template.id)),
+      templates: chosen.flatMap((entry) => entry.picks),
       slotsByCategory: Object.fromEntries(chosen.map((entry) => [entry.category, entry.picks.length])),
     };
   }
@@ -327,11 +363,11 @@ export class GenerationsService {
   /** Explicit templates: each must be visible to the user (404 otherwise); slots follow the given order. */
   private async checkTemplates(userId: string, ids: string[]) {
     const templates = await Promise.all([...new Set(ids)].map((id) => this.templates.get(userId, id)));
-    const categoryOf = new Map(templates.map((template) => [template.id, template.category]));
+    const byId = new Map(templates.map((template) => [template.id, template]));
     const slotsByCategory: Record<string, number> = {};
-    for (const category of ids.map((id) => categoryOf.get(id) ?? 'unknown')) {
+    for (const category of ids.map((id) => byId.get(id)!.category)) {
       slotsByCategory[category] = (slotsByCategory[category] ?? 0) + 1;
     }
-    return { templateIds: ids, slotsByCategory };
+    return { templates: ids.map((id) => byId.get(id)!), slotsByCategory };
   }
 }

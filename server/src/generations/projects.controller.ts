@@ -16,23 +16,27 @@ const projectId = new ResourceIdPipe('Project');
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
+  /** Creates a project that groups generations (optionally of one brand kit). */
   @Post()
   @ApiProblems(404)
   createProject(@CurrentAuth() auth: AuthContext, @Body() body: CreateProjectDto): Promise<ProjectDto> {
     return this.projects.create(auth.userId, body);
   }
 
+  /** Your projects, newest first. */
   @Get()
   listProjects(@CurrentAuth() auth: AuthContext, @Query() query: PaginationQueryDto): Promise<ProjectListDto> {
     return this.projects.list(auth.userId, query.limit, query.cursor);
   }
 
+  /** One project. */
   @Get(':id')
   @ApiProblems(404)
   getProject(@CurrentAuth() auth: AuthContext, @Param('id', projectId) id: string): Promise<ProjectDto> {
     return this.projects.get(auth.userId, id);
   }
 
+  /** Changes the given fields only. */
   @Patch(':id')
   @ApiProblems(404)
   updateProject(

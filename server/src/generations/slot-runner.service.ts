@@ -5,19 +5,31 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { ProviderName } from '../config/config.schema.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { TransactionClient } from '../infra/database/database.service.js';
-import { ImagePipeline } from '../media/image-pipeline.js';
+import { ImagePipeline, type PreparedImage } from '../media/image-pipeline.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
-import { renderControlImage } from '../pose-templates/rendering/control-image.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { poseOnOutput, renderControlImage } from '../pose-templates/rendering/control-image.js';
 import { poseOf } from '../pose-templates/pose-templates.service.js';
-import type { Keypoint } from '../pose-templates/skeleton/keypoints.js';
+import type { Keypoint, Pose } from '../pose-templates/skeleton/keypoints.js';
+import { poseAdherence } from '../pose-templates/skeleton/pose-adherence.js';
+import { POSE_DETECTOR, type PoseDetector } from '../vision/pose-detector.js';
 import { GenerationEvents } from './generation-events.js';
-import { GenerationsRepository, type GenerationCounters, type SlotWithContext } from './generations.repository.js';
+import {
+  GenerationsRepository,
+  type GenerationCounters,
+  type SlotQuality,
+  type SlotWithContext,
+} from './generations.repository.js';
 import { GenerationCompletion } from './generation-completion.service.js';
 import { LruCache } from '../pose-templates/lru-cache.js';
 import { productAnchor } from './product-anchor.js';
+import type { ProductPlacement } from './product-stage/product-placement.js';
+import { ProductStageService } from './product-stage/product-stage.service.js';
+import { renderSeed } from './seeds.js';
 import { ProviderChain, ProviderChainError } from './providers/provider-chain.js';
 import type { ChainSuccess } from './providers/provider-chain.js';
+import type { PoseImageRequest, ProviderResult } from './providers/pose-image-provider.js';
 
 export const PROVIDER_CHAIN = Symbol('PROVIDER_CHAIN');
 const GENERATED_COLLECTION = 'generated-poses';
@@ -45,6 +57,8 @@ export class SlotRunner {
     private readonly storedImages: StoredImagesService,
     private readonly metrics: MetricsService,
     @Inject(PROVIDER_CHAIN) private readonly chain: ProviderChain,
+    @Inject(POSE_DETECTOR) private readonly detector: PoseDetector,
+    private readonly productStage: ProductStageService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,17 +67,69 @@ export class SlotRunner {
     if (!slot || slot.generation.status === 'canceled') return;
     if (!(await this.repository.startSlot(slot.id, slot.generationId))) return;
 
-    let rendered: ChainSuccess;
     const startedAt = performance.now();
-    try {
-      rendered = await this.chainFor(slot.generation.provider).generate(await this.requestFor(slot));
-    } catch (error) {
-      if (!(error instanceof ProviderChainError)) throw error;
-      const last = error.attempts.at(-1)?.error;
-      await this.recordFailure(slot, last?.code ?? 'provider_failed', error.message);
+    const outcome = await this.renderBest(slot, await this.requestFor(slot));
+    if (outcome.kind === 'superseded') return;
+    if (outcome.kind === 'failed') {
+      const last = outcome.error.attempts.at(-1)?.error;
+      await this.recordFailure(slot, last?.code ?? 'provider_failed', outcome.error.message);
       return;
     }
-    await this.recordSuccess(slot, rendered, Math.round(performance.now() - startedAt));
+    await this.recordSuccess(slot, outcome, Math.round(performance.now() - startedAt));
+  }
+
+  /**
+   * Renders until one render keeps the asked pose (qualityScore at least QUALITY_MIN_SCORE) or the render
+   * budget is spent, and keeps the best. Each render is recorded before the next starts, so a run that
+   * dies resumes with the renders left; the renders of a dead run are not kept (their images were never stored).
+   */
+  private async renderBest(slot: SlotWithContext, request: PoseImageRequest): Promise<RenderOutcome> {
+    const { qualityMinScore, qualityMaxRenders } = this.config.generation;
+    const pose = templatePose(slot);
+    let best: ScoredRender | undefined;
+    let renders = 0;
+    for (let renderIndex = slot.renders; ; renderIndex++) {
+      const seed = renderSeed(slot.seed, renderIndex);
+      let rendered: ChainSuccess;
+      try {
+        rendered = await this.chainFor(slot.generation.provider).generate({ ...request, seed });
+      } catch (error) {
+        if (!(error instanceof ProviderChainError)) throw error;
+        // A failed re-render does not undo a render already in hand.
+        if (best) break;
+        return { kind: 'failed', error };
+      }
+      // Provider output is untrusted bytes like any upload: sniffed, bounded, re-encoded, thumbnailed.
+      const prepared = await this.images.prepare(rendered.result.image);
+      const score = await this.score(rendered.result, prepared.image.data, pose);
+      const recorded = await this.repository.recordRender(slot, {
+        renderIndex,
+        seed,
+        provider: rendered.result.provider,
+        modelId: rendered.result.modelId,
+        qualityScore: score?.qualityScore ?? null,
+        poseError: score?.poseError ?? null,
+      });
+      if (!recorded) return { kind: 'superseded' };
+      renders += 1;
+      if (!best || (score && best.score && score.qualityScore > best.score.qualityScore)) {
+        best = { rendered, prepared, score };
+      }
+      if (!score || score.qualityScore >= qualityMinScore || renderIndex + 1 >= qualityMaxRenders) break;
+    }
+    const lowQuality = best.score !== undefined && best.score.qualityScore < qualityMinScore;
+    return { kind: 'rendered', best, renders, lowQuality };
+  }
+
+  /** How well a render kept the asked pose; undefined when it is not scored (a local preview, or no detector). */
+  private async score(result: ProviderResult, image: Buffer, pose: Pose): Promise<RenderScore | undefined> {
+    if (result.isPreview || !this.detector.available) return undefined;
+    const detection = await this.detector.detect(image);
+    const person = detection.people[0];
+    if (!person) return { qualityScore: 0, poseError: null, detectedKeypoints: null };
+    const output = { width: detection.width, height: detection.height };
+    const { qualityScore, poseError } = poseAdherence(poseOnOutput(pose, output), person.keypoints, output);
+    return { qualityScore, poseError, detectedKeypoints: person.keypoints };
   }
 
   private chainFor(provider: string): ProviderChain {
@@ -79,9 +145,9 @@ export class SlotRunner {
     return object ? this.sourceImages.set(key, await buffer(object.stream)) : undefined;
   }
 
-  private async requestFor(slot: SlotWithContext) {
+  private async requestFor(slot: SlotWithContext): Promise<PoseImageRequest> {
     const { generation, poseTemplate } = slot;
-    const pose = poseOf({ ...poseTemplate, keypoints: poseTemplate.keypoints as unknown as Keypoint[] });
+    const pose = templatePose(slot);
     const size = { width: generation.width, height: generation.height };
     const product = generation.product;
     const [control, avatarImage, productImage] = await Promise.all([
@@ -95,6 +161,7 @@ export class SlotRunner {
       negativePrompt: generation.negativePrompt ?? '',
       seed: slot.seed,
       ...size,
+      identity: generation.identity,
       avatarImage,
       productImage,
       productAnchor: productAnchor(pose, product.placement ?? poseTemplate.productPlacement, size),
@@ -102,11 +169,20 @@ export class SlotRunner {
     };
   }
 
-  private async recordSuccess(slot: SlotWithContext, rendered: ChainSuccess, generationTime: number): Promise<void> {
+  private async recordSuccess(
+    slot: SlotWithContext,
+    outcome: Extract<RenderOutcome, { kind: 'rendered' }>,
+    generationTime: number,
+  ): Promise<void> {
+    const { rendered, score } = outcome.best;
     const { result } = rendered;
-    // Provider output is untrusted bytes like any upload: sniffed, bounded, re-encoded, thumbnailed.
-    const prepared = await this.images.prepare(result.image);
+    const { prepared, productPlacement } = await this.withProduct(slot, outcome.best);
     const credits = this.config.generation.creditCosts[result.provider] ?? 1;
+    const quality: SlotQuality = {
+      qualityScore: score?.qualityScore ?? null,
+      lowQuality: outcome.lowQuality,
+      rerenders: outcome.renders - 1,
+    };
     const counters = await this.storedImages
       .store(
         slot.userId,
@@ -124,13 +200,23 @@ export class SlotRunner {
               providerJobId: result.providerJobId ?? null,
               seed: result.seed,
               generationTime,
+              qualityScore: quality.qualityScore,
+              poseError: score?.poseError ?? null,
+              lowQuality: quality.lowQuality,
+              detectedKeypoints: score?.detectedKeypoints
+                ? (score.detectedKeypoints as unknown as Prisma.InputJsonArray)
+                : Prisma.DbNull,
+              identity: result.identity,
+              productPlacement: productPlacement ? { ...productPlacement } : Prisma.DbNull,
             },
             tx,
           );
           // Another run recorded this slot first: roll back, so the files are removed and nothing counts twice.
           if (!recorded) throw new SlotAlreadyFinished();
           await this.repository.chargeCredits(slot.userId, credits, tx);
-          const counted = await this.repository.countOutcome(slot.generationId, 'succeeded', 1, credits, tx);
+          if (quality.qualityScore !== null)
+            await this.repository.recordTemplateQuality(slot.poseTemplateId, quality.qualityScore, tx);
+          const counted = await this.repository.countOutcome(slot.generationId, 'succeeded', 1, credits, tx, quality);
           await this.countIfLate(slot, counted, true, credits, generationTime, tx);
           return counted;
         },
@@ -144,8 +230,38 @@ export class SlotRunner {
       type: 'pose.succeeded',
       poseId: slot.id,
       slotIndex: slot.slotIndex,
+      qualityScore: quality.qualityScore,
+      lowQuality: quality.lowQuality,
     });
     await this.completion.afterSlot(slot.generationId, counters);
+  }
+
+  /**
+   * The product stage: the cutout composited onto a hosted render at the point its placement names, found on
+   * the detected joints, else on the asked skeleton. Skipped for local previews (which draw the product
+   * themselves), when the generation turned it off, and for products without a cutout.
+   */
+  private async withProduct(
+    slot: SlotWithContext,
+    kept: ScoredRender,
+  ): Promise<{ prepared: PreparedImage; productPlacement?: ProductPlacement }> {
+    const { generation, poseTemplate } = slot;
+    const { product } = generation;
+    if (!generation.compositeProduct || kept.rendered.result.isPreview || !product.cutout) {
+      return { prepared: kept.prepared };
+    }
+    const cutout = await this.readSourceImage(product.cutout.key);
+    if (!cutout) return { prepared: kept.prepared };
+    const output = { width: kept.prepared.image.width, height: kept.prepared.image.height };
+    const composite = await this.productStage.composite({
+      image: kept.prepared.image.data,
+      cutout,
+      productType: product.productType,
+      placement: product.placement ?? poseTemplate.productPlacement ?? 'hand-right',
+      detected: kept.score?.detectedKeypoints ?? undefined,
+      requested: poseOnOutput(templatePose(slot), output),
+    });
+    return { prepared: await this.images.prepare(composite.image), productPlacement: composite.placement };
   }
 
   private async recordFailure(slot: SlotWithContext, failureCode: string, failureReason: string): Promise<void> {
@@ -188,3 +304,25 @@ export class SlotRunner {
 }
 
 class SlotAlreadyFinished extends Error {}
+
+interface RenderScore {
+  qualityScore: number;
+  poseError: number | null;
+  detectedKeypoints: Keypoint[] | null;
+}
+
+interface ScoredRender {
+  rendered: ChainSuccess;
+  prepared: PreparedImage;
+  score: RenderScore | undefined;
+}
+
+type RenderOutcome =
+  | { kind: 'rendered'; best: ScoredRender; renders: number; lowQuality: boolean }
+  | { kind: 'failed'; error: ProviderChainError }
+  | { kind: 'superseded' };
+
+function templatePose(slot: SlotWithContext): Pose {
+  const { poseTemplate } = slot;
+  return poseOf({ ...poseTemplate, keypoints: poseTemplate.keypoints as unknown as Keypoint[] });
+}

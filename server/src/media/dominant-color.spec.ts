@@ -16,6 +16,24 @@ describe('dominantColor', () => {
     }
   });
 
+  it('reads an amber bottle as amber, not as the large cream label wrapped around it', async () => {
+    // A shaded amber body (lighter in the middle, as a cylinder is lit) and a flat cream label covering
+    // more pixels than any one shade of the body: counted by area alone, the label would win.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="400">
+      <defs><linearGradient id="glass" x1="0" y1="0" x2="1" y2="0">
+        <stop offset="0" stop-color="#8a5206"/><stop offset="0.5" stop-color="#d08a14"/><stop offset="1" stop-color="#8a5206"/>
+      </linearGradient></defs>
+      <rect x="20" y="70" width="160" height="320" rx="30" fill="url(#glass)"/>
+      <rect x="75" y="10" width="50" height="70" fill="url(#glass)"/>
+      <rect x="32" y="120" width="136" height="230" fill="#f3e5c0"/>
+    </svg>`;
+    const cutout = await sharp(Buffer.from(svg)).png().toBuffer();
+    const color = await dominantColor(cutout);
+    // The body's mean shade, between its dark edges (#8A5206) and its lit middle (#D08A14).
+    expect({ color, nearBody: colorDistance(color, '#AD6E0D') < 30 }).toEqual({ color, nearBody: true });
+    expect(colorDistance(color, '#F3E5C0')).toBeGreaterThan(100);
+  });
+
   it('prefers the largest surface to the average of several colours', async () => {
     const image = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#1E90FF' } })
       .composite([

@@ -51,6 +51,12 @@ export class ImagePipeline {
     return this.slots.run(() => this.reencode(upload, contentType));
   }
 
+  /** The refusals of prepare() alone (type sniffed, header's pixel bound), for images that are read but not kept. */
+  async check(upload: Buffer): Promise<void> {
+    await this.sniffAcceptedType(upload);
+    await this.checkHeader(upload);
+  }
+
   private async reencode(upload: Buffer, contentType: string): Promise<PreparedImage> {
     const { extension, encode } = ACCEPTED_TYPES[contentType];
     const upright = sharp(upload, { failOn: 'warning', limitInputPixels: this.maxInputPixels, autoOrient: true });

@@ -19,15 +19,15 @@ import { StoredObjectsRepository } from './stored-objects.repository.js';
   providers: [
     { provide: ImagePipeline, useFactory: () => new ImagePipeline() },
     {
-      // Hugging Face when a token is configured, else the local method.
+      // A hosted model only when asked for by name: an HF_TOKEN set for generations sends no product photo out.
       provide: BackgroundRemover,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): BackgroundRemover =>
-        config.huggingface.token
+        config.backgroundRemoval.kind === 'huggingface' && config.huggingface.token
           ? new HuggingFaceBackgroundRemover({
               token: config.huggingface.token,
               model: DEFAULT_SEGMENTATION_MODEL,
-              endpointUrl: undefined,
+              endpointUrl: config.backgroundRemoval.endpointUrl,
             })
           : new LocalBackgroundRemover(),
     },

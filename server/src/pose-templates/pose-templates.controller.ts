@@ -1,11 +1,26 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
+import { readImageUpload } from '../media/image-upload.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
 import { ControlImageQueryDto } from './dto/control-image-query.dto.js';
-import { CreatePoseTemplateDto } from './dto/create-pose-template.dto.js';
+import {
+  CreatePoseTemplateDto,
+  CreatePoseTemplateFromPhotoDto,
+  PoseTemplateFromPhotoFieldsDto,
+} from './dto/create-pose-template.dto.js';
 import { ImportPoseTemplatesDto, PoseImportResultDto } from './dto/import-pose-templates.dto.js';
 import { ListPoseTemplatesQueryDto } from './dto/list-pose-templates-query.dto.js';
 import {
@@ -18,6 +33,7 @@ import { SimilarPoseTemplatesQueryDto } from './dto/similar-pose-templates-query
 import { UpdatePoseTemplateDto } from './dto/update-pose-template.dto.js';
 import { readPoseFilesUpload } from './pose-files-upload.js';
 import { PoseTemplatesService } from './pose-templates.service.js';
+import { PoseDetectionsService } from '../vision/pose-detections.service.js';
 
 const poseTemplateId = new ResourceIdPipe('Pose template');
 
@@ -26,7 +42,10 @@ const poseTemplateId = new ResourceIdPipe('Pose template');
 @ApiProblems(400, 401)
 @Controller('v1/pose-templates')
 export class PoseTemplatesController {
-  constructor(private readonly poseTemplates: PoseTemplatesService) {}
+  constructor(
+    private readonly poseTemplates: PoseTemplatesService,
+    private readonly poseDetections: PoseDetectionsService,
+  ) {}
 
   /** The shared library and your own templates, newest first unless sorted; every filter narrows the list. */
   @Get()
@@ -68,6 +87,31 @@ export class PoseTemplatesController {
     return this.poseTemplates.importFiles(auth.userId, files, fields.category, tags);
   }
 
+  /**
+   * Makes a template of your own from a photo of a person: the pose detector finds the most prominent person
+   * and its 18 joints become the template (canvas = the upright photo's size). 422 `no_person_found` when
+   * nobody usable is in the photo. Send `Idempotency-Key` to make retries safe.
+   */
+  @Post('from-photo')
+  @Idempotent()
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer for 24 hours.' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: CreatePoseTemplateFromPhotoDto })
+  @ApiProblems(413, 415, 422, 503)
+  async createPoseTemplateFromPhoto(
+    @CurrentAuth() auth: AuthContext,
+    @Req() request: FastifyRequest,
+  ): Promise<PoseTemplateDto> {
+    this.poseDetections.requireAvailable();
+    const { file, fields } = await readImageUpload(
+      request,
+      this.poseDetections.maxUploadBytes,
+      PoseTemplateFromPhotoFieldsDto,
+    );
+    return this.poseTemplates.createFromPhoto(auth.userId, file, fields);
+  }
+
+  /** One pose template with its keypoints. */
   @Get(':id')
   @ApiProblems(404)
   getPoseTemplate(@CurrentAuth() auth: AuthContext, @Param('id', poseTemplateId) id: string): Promise<PoseTemplateDto> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { VisionModule } from '../vision/vision.module.js';
 import { PoseKeypointsStore } from './pose-keypoints.store.js';
 import { PoseLibrarySeeder } from './pose-library.seeder.js';
 import { PoseSelectionService } from './pose-selection.service.js';
@@ -9,6 +10,7 @@ import { ControlImageCache } from './rendering/control-image-cache.js';
 
 /** The pose library: templates, importers, control images, similarity, seeding, and diverse selection for generations. */
 @Module({
+  imports: [VisionModule],
   controllers: [PoseTemplatesController],
   providers: [
     PoseTemplatesRepository,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoseTemplate, Prisma } from '../generated/prisma/client.js';
-import type { PoseTemplateSource } from '../generated/prisma/enums.js';
+import type { Gender, PoseTemplateSource } from '../generated/prisma/enums.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import type { PoseTemplateFiltersDto, PoseTemplateSort } from './dto/list-pose-templates-query.dto.js';
 
@@ -127,10 +127,20 @@ export class PoseTemplatesRepository {
     return groups.map((group) => ({ category: group.category, count: group._count._all }));
   }
 
-  /** Active templates visible to the user, optionally of one category or use case, for similarity and selection. */
-  comparable(userId: string, category?: string): Promise<ComparableTemplateRow[]> {
+  /**
+   * Active templates visible to the user, optionally of one category or use case and of some genders, for
+   * similarity and selection.
+   */
+  comparable(userId: string, category?: string, genders?: readonly Gender[]): Promise<ComparableTemplateRow[]> {
     return this.templates.findMany({
-      where: { AND: [visibleTo(userId), { isActive: true }, ...(category ? [categoryCondition(category)] : [])] },
+      where: {
+        AND: [
+          visibleTo(userId),
+          { isActive: true },
+          ...(category ? [categoryCondition(category)] : []),
+          ...(genders ? [{ gender: { in: [...genders] } }] : []),
+        ],
+      },
       select: comparableColumns,
       orderBy: { id: 'asc' },
     });

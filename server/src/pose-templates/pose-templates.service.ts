@@ -5,7 +5,7 @@ import { decodeCursor, toPage, type Page } from '../common/pagination/pagination
 import { Gender, PoseTemplateSource } from '../generated/prisma/enums.js';
 import type { ControlImageQueryDto } from './dto/control-image-query.dto.js';
 import { MAX_CONTROL_IMAGE_SIDE } from './dto/control-image-query.dto.js';
-import type { CreatePoseTemplateDto } from './dto/create-pose-template.dto.js';
+import type { CreatePoseTemplateDto, PoseTemplateFromPhotoFieldsDto } from './dto/create-pose-template.dto.js';
 import type { PoseImportResultDto } from './dto/import-pose-templates.dto.js';
 import type { ListPoseTemplatesQueryDto } from './dto/list-pose-templates-query.dto.js';
 import type {
@@ -15,6 +15,8 @@ import type {
 } from './dto/pose-template.dto.js';
 import type { UpdatePoseTemplateDto } from './dto/update-pose-template.dto.js';
 import { importPoseFile } from './importers/pose-file-import.js';
+import { normalisePerson } from './importers/person-normalisation.js';
+import { PoseDetectionsService } from '../vision/pose-detections.service.js';
 import { PoseKeypointsStore } from './pose-keypoints.store.js';
 import { PoseTemplatesRepository, type PoseTemplateFields, type PoseTemplateRow } from './pose-templates.repository.js';
 import { ControlImageCache } from './rendering/control-image-cache.js';
@@ -37,6 +39,9 @@ export function poseOf(row: { keypoints: Keypoint[]; canvasWidth: number; canvas
 
 export const useCaseOf = (category: string) => category.split('-')[0];
 
+/** Where a template made from a photo goes when the request names no category. */
+export const PHOTO_CATEGORY = 'custom-photo';
+
 export function toPoseTemplateDto(row: PoseTemplateRecord): PoseTemplateDto {
   const pose = poseOf(row);
   return {
@@ -51,6 +56,7 @@ export function toPoseTemplateDto(row: PoseTemplateRecord): PoseTemplateDto {
     difficulty: row.difficulty,
     keypoints: pose.keypoints.map(({ x, y, c }) => ({ x, y, c })),
     canvas: pose.canvas,
+    controlImageUrl: `/v1/pose-templates/${row.id}/control-image`,
     source: row.source,
     shared: row.userId === null,
     isActive: row.isActive,
@@ -101,6 +107,7 @@ export class PoseTemplatesService {
     private readonly repository: PoseTemplatesRepository,
     private readonly keypoints: PoseKeypointsStore,
     private readonly previews: ControlImageCache,
+    private readonly detections: PoseDetectionsService,
   ) {}
 
   async list(userId: string, query: ListPoseTemplatesQueryDto): Promise<Page<PoseTemplateDto>> {
@@ -190,6 +197,41 @@ export class PoseTemplatesService {
       imported: imported.map((pose, index) => ({ id: created[index].id, file: pose.file, person: pose.person })),
       rejected: results.flatMap((result) => result.rejected),
     };
+  }
+
+  /**
+   * A template of the user's own from the most prominent person in a photo: canvas = the upright photo's size,
+   * placement derived from the pose unless given, refused like an import when too little body is visible.
+   */
+  async createFromPhoto(
+    userId: string,
+    photo: Buffer,
+    fields: PoseTemplateFromPhotoFieldsDto,
+  ): Promise<PoseTemplateDto> {
+    const detection = await this.detections.detect(photo);
+    const person = detection.people[0];
+    const canvas = { width: detection.width, height: detection.height };
+    const normalised = person ? normalisePerson(person.keypoints, canvas) : { reason: 'nobody was found' };
+    if ('reason' in normalised) {
+      throw new ProblemException(
+        422,
+        ProblemCode.NoPersonFound,
+        `No usable person in this photo (${normalised.reason}). Use a photo of one person, seen whole or from the ` +
+          'waist up, with shoulders and hips or knees in frame, in good light and not too small in the picture.',
+      );
+    }
+    const pose = { keypoints: roundKeypoints(normalised.keypoints), canvas: normalised.canvas };
+    const row = await this.repository.create({
+      userId,
+      source: PoseTemplateSource.photo,
+      name: fields.name ?? `Photo pose ${new Date().toISOString().slice(0, 10)}`,
+      category: fields.category ?? PHOTO_CATEGORY,
+      subcategory: fields.subcategory ?? null,
+      tags: uniqueTags(fields.tags ? fields.tags.split(',') : []),
+      gender: fields.gender ?? Gender.unisex,
+      ...poseFields(pose, fields),
+    });
+    return toPoseTemplateDto(await this.recordOf(row));
   }
 
   /** The templates closest to this one, ignoring position and scale; with `mirror`, mirror images match too. */

@@ -86,6 +86,34 @@ const SCENES: SceneSpec[] = [
   },
 ];
 
+/**
+ * Clothes without a wearer, as shop photos show them: things a pose detector must not take for a person (kept
+ * apart from SCENES, whose masks the background-removal tests score).
+ */
+const GARMENT_SCENES: SceneSpec[] = [
+  {
+    name: 'red dress on a hanger on white',
+    background: 'white',
+    objectColor: '#b3152a',
+    object:
+      '<path d="M240 22 a14 14 0 1 1 14 14 v10" fill="none" stroke="#8a8a8a" stroke-width="5"/><path d="M160 78 L240 46 L320 78" fill="none" stroke="#8a8a8a" stroke-width="6"/><path d="M205 70 L275 70 L290 150 L345 340 L135 340 L190 150 Z" fill="{fill}"/><rect x="200" y="146" width="80" height="10" fill="{detail}"/>',
+  },
+  {
+    name: 'navy shirt on a hanger on light grey',
+    background: 'lightGrey',
+    objectColor: '#22335c',
+    object:
+      '<path d="M240 20 a12 12 0 1 1 12 12 v12" fill="none" stroke="#555555" stroke-width="5"/><path d="M150 80 L240 44 L330 80" fill="none" stroke="#555555" stroke-width="6"/><path d="M190 66 L290 66 L370 120 L345 165 L310 140 L310 320 L170 320 L170 140 L135 165 L110 120 Z" fill="{fill}"/><circle cx="240" cy="130" r="5" fill="{detail}"/><circle cx="240" cy="180" r="5" fill="{detail}"/><circle cx="240" cy="230" r="5" fill="{detail}"/>',
+  },
+  {
+    name: 'trousers folded over a hanger bar, vignette',
+    background: 'vignette',
+    objectColor: '#6b5a3e',
+    object:
+      '<path d="M240 24 a12 12 0 1 1 12 12 v14" fill="none" stroke="#777777" stroke-width="5"/><path d="M140 90 L240 50 L340 90 Z" fill="none" stroke="#777777" stroke-width="6"/><path d="M185 88 L295 88 L305 330 L255 330 L240 160 L225 330 L175 330 Z" fill="{fill}"/>',
+  },
+];
+
 function svg(content: string): Buffer {
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}">${content}</svg>`);
 }
@@ -110,6 +138,10 @@ async function renderScene(spec: SceneSpec): Promise<SyntheticScene> {
 
 export function syntheticScenes(): Promise<SyntheticScene[]> {
   return Promise.all(SCENES.map(renderScene));
+}
+
+export function garmentScenes(): Promise<SyntheticScene[]> {
+  return Promise.all(GARMENT_SCENES.map(renderScene));
 }
 
 /** Intersection over union of two masks thresholded at half opacity. */

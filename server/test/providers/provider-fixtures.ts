@@ -51,6 +51,17 @@ export function avatarJpeg(): Promise<Buffer> {
     .toBuffer();
 }
 
+/** Checks that a base64 string (or a data URI) sent to a provider is avatarJpeg's portrait: a green 3:4 JPEG. */
+export async function expectAvatarJpeg(sent: string): Promise<void> {
+  const bytes = Buffer.from(sent.replace(/^data:image\/jpeg;base64,/, ''), 'base64');
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  expect((await sharp(bytes).metadata()).format).toBe('jpeg');
+  expect([info.width, info.height]).toEqual([300, 400]);
+  const centre = (Math.floor(info.height / 2) * info.width + Math.floor(info.width / 2)) * info.channels;
+  const [red, green, blue] = [data[centre], data[centre + 1], data[centre + 2]];
+  expect(Math.abs(red - 0x20) + Math.abs(green - 0xa0) + Math.abs(blue - 0x40)).toBeLessThan(24);
+}
+
 export async function poseRequest(overrides: Partial<PoseImageRequest> = {}): Promise<PoseImageRequest> {
   return {
     controlImage: await skeletonPng(),
@@ -59,6 +70,7 @@ export async function poseRequest(overrides: Partial<PoseImageRequest> = {}): Pr
     seed: 424242,
     width: 512,
     height: 768,
+    identity: 'none',
     ...overrides,
   };
 }

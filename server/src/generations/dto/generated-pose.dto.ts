@@ -1,11 +1,29 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { PoseSlotStatus } from '../../generated/prisma/enums.js';
+import { IdentityMode, PoseSlotStatus } from '../../generated/prisma/enums.js';
+import { KeypointDto } from '../../pose-templates/dto/keypoint.dto.js';
+
+export class ProductPlacementDto {
+  /** Centre of the product, 0-1 of the output's width. */
+  x!: number;
+  /** Centre of the product, 0-1 of the output's height. */
+  y!: number;
+  /** The product's longer side as a share of the output's width. */
+  scale!: number;
+  /** Degrees clockwise. */
+  rotation!: number;
+  /** `detected`: placed at the joints found in the render; `requested`: at the asked skeleton's. */
+  @ApiProperty({ enum: ['detected', 'requested'], enumName: 'ProductPlacementSource' })
+  source!: 'detected' | 'requested';
+}
 
 export class GeneratedPoseDto {
   id!: string;
   generationId!: string;
   poseTemplateId!: string;
+  /** The template's name and category, so a gallery can label a pose without another request. */
+  name!: string;
+  category!: string;
   slotIndex!: number;
   @ApiProperty({ enum: PoseSlotStatus, enumName: 'PoseSlotStatus' })
   status!: PoseSlotStatus;
@@ -21,6 +39,26 @@ export class GeneratedPoseDto {
   isPreview!: boolean;
   /** Milliseconds the provider took. */
   generationTime!: number | null;
+  /**
+   * How well the image keeps the asked pose, 0-1 (`1 - poseError / 60`, at least 0; docs/generations.md);
+   * 0 when no person was found; null when not scored (local-preview, or the pose detector is off).
+   */
+  qualityScore!: number | null;
+  /** Mean difference of limb directions between the asked and the detected pose, in degrees. */
+  poseError!: number | null;
+  /** Renders made for this slot, the first included; the best one is kept. */
+  renders!: number;
+  /** True when even the best render scored under the quality threshold. */
+  lowQuality!: boolean;
+  /** The 18 joints found in the image, normalised 0-1 to it; null when not scored or nobody was found. */
+  @ApiProperty({ type: [KeypointDto], nullable: true })
+  detectedKeypoints!: KeypointDto[] | null;
+  /** What the renderer used for the person's look: the avatar as a reference image, or the prompt alone. */
+  @ApiProperty({ enum: IdentityMode, enumName: 'IdentityMode', nullable: true })
+  identity!: IdentityMode | null;
+  /** Where the product was composited onto the render; null when it was not (local-preview, or turned off). */
+  @ApiProperty({ type: ProductPlacementDto, nullable: true })
+  productPlacement!: ProductPlacementDto | null;
   failureCode!: string | null;
   failureReason!: string | null;
   userRating!: number | null;

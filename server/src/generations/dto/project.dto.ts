@@ -16,7 +16,7 @@ export class CreateProjectDto {
   brandKitId?: string;
 }
 
-export class UpdateProjectDto extends PartialType(CreateProjectDto) {}
+export class UpdateProjectDto extends PartialType(CreateProjectDto, { skipNullProperties: false }) {}
 
 export class ProjectDto {
   id!: string;

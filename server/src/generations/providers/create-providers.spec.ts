@@ -45,6 +45,35 @@ describe('createProviders', () => {
     expect(messages()[0]).toMatch(/HF_PROVIDER is ignored/);
   });
 
+  it('warns when HF_IDENTITY=ip-adapter has no dedicated endpoint to read the avatar', () => {
+    const { logger, messages } = capturingLogger();
+    const config = loadConfig({ GENERATION_PROVIDERS: 'huggingface', HF_TOKEN: 'hf_token', HF_IDENTITY: 'ip-adapter' });
+
+    createProviders(config, logger);
+
+    expect(messages()[0]).toBe(
+      'HF_IDENTITY=ip-adapter expects HF_ENDPOINT_URL to name an endpoint running deploy/huggingface-endpoint',
+    );
+  });
+
+  it('builds the identity routes of fal and Replicate from FAL_MODEL and REPLICATE_MODEL', () => {
+    const { logger } = capturingLogger();
+    const config = loadConfig({
+      GENERATION_PROVIDERS: 'fal,replicate',
+      FAL_KEY: 'fal-key',
+      FAL_BASE_URL: 'http://127.0.0.1:9',
+      FAL_MODEL: 'fal-ai/flux-general',
+      REPLICATE_API_TOKEN: 'r8_token',
+      REPLICATE_MODEL: 'zsxkib/instant-id',
+    });
+
+    const chain = createProviders(config, logger);
+
+    expect(chain.providers.map((provider) => provider.constructor.name)).toEqual(['FalProvider', 'ReplicateProvider']);
+    expect(chain.providers[0]).toMatchObject({ model: 'fal-ai/flux-general' });
+    expect(chain.providers[1]).toMatchObject({ model: 'zsxkib/instant-id' });
+  });
+
   it('refuses a chain left without any usable provider, naming what is missing', () => {
     const { logger } = capturingLogger();
     const config = loadConfig({ GENERATION_PROVIDERS: 'fal,replicate' });

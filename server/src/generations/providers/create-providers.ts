@@ -21,10 +21,10 @@ function buildProvider(name: ProviderName, config: ProviderConfig): PoseImagePro
       return new HuggingFaceProvider(config.huggingface);
     case 'fal':
       if (!config.fal.key) return { missing: 'FAL_KEY' };
-      return new FalProvider({ key: config.fal.key, baseUrl: config.fal.baseUrl });
+      return new FalProvider({ ...config.fal, key: config.fal.key });
     case 'replicate':
       if (!config.replicate.token) return { missing: 'REPLICATE_API_TOKEN' };
-      return new ReplicateProvider({ token: config.replicate.token, baseUrl: config.replicate.baseUrl });
+      return new ReplicateProvider({ ...config.replicate, token: config.replicate.token });
   }
 }
 
@@ -57,6 +57,16 @@ export function createProviders(
     providers.some((p) => p.name === 'huggingface')
   ) {
     logger.warn('HF_PROVIDER is ignored: HF_ENDPOINT_URL sends every Hugging Face call to the dedicated endpoint');
+  }
+  if (
+    config.huggingface.identity === 'ip-adapter' &&
+    !config.huggingface.endpointUrl &&
+    providers.some((p) => p.name === 'huggingface')
+  ) {
+    // Only the handler in deploy/huggingface-endpoint reads ip_adapter_image; a routed model would ignore it.
+    logger.warn(
+      'HF_IDENTITY=ip-adapter expects HF_ENDPOINT_URL to name an endpoint running deploy/huggingface-endpoint',
+    );
   }
   const chain = new ProviderChain(providers, options);
   logger.info({ providers: chain.names }, `Generation providers in failover order: ${chain.names.join(', ')}`);

@@ -5,6 +5,8 @@ import {
   type Reply,
 } from '../../../test/providers/provider-test-server.js';
 import {
+  avatarJpeg,
+  expectAvatarJpeg,
   poseRequest,
   recordingDelay,
   renderedPng,
@@ -16,7 +18,6 @@ import type { PoseImageRequest } from './pose-image-provider.js';
 import { ProviderChain, ProviderChainError } from './provider-chain.js';
 
 const MODEL_PATH = '/fal-ai/sdxl-controlnet-union';
-const JOB_PATH = `${MODEL_PATH}/requests/req-1`;
 
 interface QueueScript {
   submit?: (request: RecordedRequest) => Reply | undefined;
@@ -30,7 +31,8 @@ interface QueueScript {
  * fal's queue API: POST /{model} submits and answers a request id; GET .../requests/{id}/status answers
  * IN_QUEUE, IN_PROGRESS, COMPLETED; GET .../requests/{id} answers { images: [{ url }], seed }; PUT .../cancel.
  */
-function falQueue(server: ProviderTestServer, png: Buffer, script: QueueScript = {}): void {
+function falQueue(server: ProviderTestServer, png: Buffer, script: QueueScript = {}, modelPath = MODEL_PATH): void {
+  const jobPath = `${modelPath}/requests/req-1`;
   let statusCalls = 0;
   const statuses = script.statuses ?? [
     { status: 200, body: { status: 'IN_QUEUE', queue_position: 0 } },
@@ -38,24 +40,24 @@ function falQueue(server: ProviderTestServer, png: Buffer, script: QueueScript =
     { status: 200, body: { status: 'COMPLETED' } },
   ];
   server.handle((request) => {
-    if (request.method === 'POST' && request.path === MODEL_PATH) {
+    if (request.method === 'POST' && request.path === modelPath) {
       return (
         script.submit?.(request) ?? {
           status: 200,
           body: {
             request_id: 'req-1',
             status: 'IN_QUEUE',
-            status_url: `${server.url}${JOB_PATH}/status`,
-            response_url: `${server.url}${JOB_PATH}`,
-            cancel_url: `${server.url}${JOB_PATH}/cancel`,
+            status_url: `${server.url}${jobPath}/status`,
+            response_url: `${server.url}${jobPath}`,
+            cancel_url: `${server.url}${jobPath}/cancel`,
           },
         }
       );
     }
-    if (request.method === 'GET' && request.path === `${JOB_PATH}/status`) {
+    if (request.method === 'GET' && request.path === `${jobPath}/status`) {
       return statuses[Math.min(statusCalls++, statuses.length - 1)];
     }
-    if (request.method === 'GET' && request.path === JOB_PATH) {
+    if (request.method === 'GET' && request.path === jobPath) {
       return (
         script.result ?? {
           status: 200,
@@ -66,7 +68,7 @@ function falQueue(server: ProviderTestServer, png: Buffer, script: QueueScript =
     if (request.method === 'GET' && request.path === '/files/out.png') {
       return script.file ?? { status: 200, headers: { 'content-type': 'image/png' }, body: png };
     }
-    if (request.method === 'PUT' && request.path === `${JOB_PATH}/cancel`) {
+    if (request.method === 'PUT' && request.path === `${jobPath}/cancel`) {
       return { status: 202, body: { status: 'CANCELLATION_REQUESTED' } };
     }
     return { status: 404, body: { detail: 'Not found' } };
@@ -115,6 +117,85 @@ describe('FalProvider against a local fal queue', () => {
       modelId: 'fal-ai/sdxl-controlnet-union',
       providerJobId: 'req-1',
       seed: 777,
+      identity: 'none',
+    });
+  });
+
+  it('never sends the avatar to the skeleton-only route, even when identity was asked for', async () => {
+    falQueue(server, png);
+
+    const result = await provider().generate(
+      { ...request, identity: 'avatar', avatarImage: await avatarJpeg() },
+      { signal: new AbortController().signal },
+    );
+
+    const input = jsonBody<Record<string, unknown>>(submissions()[0]);
+    expect(input).not.toHaveProperty('ip_adapters');
+    expect(JSON.stringify(input)).not.toContain('image/jpeg');
+    expect(result.identity).toBe('none');
+  });
+
+  describe('with FAL_MODEL=fal-ai/flux-general', () => {
+    const FLUX_PATH = '/fal-ai/flux-general';
+    const flux = () =>
+      new FalProvider({
+        key: 'fal-key-id:secret',
+        baseUrl: server.url,
+        pollIntervalMs: 1,
+        model: 'fal-ai/flux-general',
+        ipAdapterScale: 0.7,
+      });
+    const fluxSubmissions = () => server.requestsTo('POST', new RegExp(`^${FLUX_PATH}$`));
+
+    it('sends the skeleton to a pose ControlNet and the avatar to an IP-Adapter, and reports identity', async () => {
+      falQueue(server, png, {}, FLUX_PATH);
+
+      const result = await flux().generate(
+        { ...request, identity: 'avatar', avatarImage: await avatarJpeg() },
+        { signal: new AbortController().signal },
+      );
+
+      const input = jsonBody<{
+        controlnet_unions: Array<{ path: string; controls: Array<Record<string, unknown>> }>;
+        ip_adapters: Array<Record<string, unknown>>;
+      }>(fluxSubmissions()[0]);
+      expect(input).toMatchObject({
+        prompt: request.prompt,
+        image_size: { width: 512, height: 768 },
+        num_inference_steps: 28,
+        guidance_scale: 3.5,
+        num_images: 1,
+        seed: request.seed,
+      });
+      const [union] = input.controlnet_unions;
+      expect(union.path).toBe('InstantX/FLUX.1-dev-Controlnet-Union');
+      expect(union.controls).toEqual([
+        { control_image_url: expect.any(String), control_mode: 'pose', conditioning_scale: 0.8 },
+      ]);
+      const controlImage = union.controls[0].control_image_url as string;
+      expect(Buffer.from(controlImage.replace(/^data:image\/png;base64,/, ''), 'base64')).toEqual(request.controlImage);
+      const [adapter] = input.ip_adapters;
+      expect(adapter).toMatchObject({
+        path: 'XLabs-AI/flux-ip-adapter',
+        image_encoder_path: 'openai/clip-vit-large-patch14',
+        scale: 0.7,
+      });
+      await expectAvatarJpeg(adapter.image_url as string);
+      expect(result).toMatchObject({ provider: 'fal', modelId: 'fal-ai/flux-general', identity: 'avatar' });
+    });
+
+    it('leaves the IP-Adapter out when the generation asked for no identity', async () => {
+      falQueue(server, png, {}, FLUX_PATH);
+
+      const result = await flux().generate(
+        { ...request, identity: 'none', avatarImage: await avatarJpeg() },
+        { signal: new AbortController().signal },
+      );
+
+      const input = jsonBody<Record<string, unknown>>(fluxSubmissions()[0]);
+      expect(input).toHaveProperty('controlnet_unions');
+      expect(input).not.toHaveProperty('ip_adapters');
+      expect(result).toMatchObject({ modelId: 'fal-ai/flux-general', identity: 'none' });
     });
   });
 
@@ -231,10 +312,11 @@ describe('FalProvider against a local fal queue', () => {
     falQueue(server, png, { statuses: [{ status: 200, body: { status: 'IN_PROGRESS' } }] });
     const { delay } = recordingDelay();
 
+    // The budget only has to outlast the submit on a loaded machine: the job never completes, so it always runs out.
     const error = await rejectionOf<ProviderChainError>(
       new ProviderChain([provider()], {
         delay,
-        policy: { attemptTimeoutMs: 50, maxAttemptsPerProvider: 2 },
+        policy: { attemptTimeoutMs: 1_000, maxAttemptsPerProvider: 2 },
       }).generate(request),
     );
 

@@ -1,5 +1,8 @@
+import { runWithEndpointParser } from '../../../test/providers/endpoint-parser.js';
 import { jsonBody, ProviderTestServer, type Reply } from '../../../test/providers/provider-test-server.js';
 import {
+  avatarJpeg,
+  expectAvatarJpeg,
   poseRequest,
   recordingDelay,
   renderedJpeg,
@@ -11,6 +14,21 @@ import { HuggingFaceProvider } from './huggingface-provider.js';
 import type { PoseImageRequest } from './pose-image-provider.js';
 import { ProviderChain, ProviderChainError } from './provider-chain.js';
 import { PermanentProviderError, RetryableProviderError } from './provider-errors.js';
+
+/** What the endpoint handler's own parser reads from a body the adapter sent. */
+function parseWithEndpointParser(body: Buffer): unknown {
+  return runWithEndpointParser(
+    [
+      'import json, sys',
+      'from request_parsing import image_format, parse_request',
+      'r = parse_request(json.load(sys.stdin))',
+      'print(json.dumps({"prompt": r.prompt, "negative_prompt": r.negative_prompt, "seed": r.seed,',
+      '  "size": [r.width, r.height], "control_image_bytes": len(r.control_image),',
+      '  "ip_adapter_image": image_format(r.ip_adapter_image), "ip_adapter_scale": r.ip_adapter_scale}))',
+    ],
+    body,
+  );
+}
 
 interface HfImageToImageBody {
   inputs: string;
@@ -68,6 +86,7 @@ describe('HuggingFaceProvider against a local Inference Endpoint', () => {
       guidance_scale: 7.5,
       seed: request.seed,
       target_size: { width: 512, height: 768 },
+      controlnet_conditioning_scale: 1,
     });
     expect(result).toEqual({
       image: png,
@@ -76,6 +95,87 @@ describe('HuggingFaceProvider against a local Inference Endpoint', () => {
       modelId: 'lllyasviel/control_v11p_sd15_openpose',
       providerJobId: 'hf-req-1',
       seed: request.seed,
+      identity: 'none',
+    });
+  });
+
+  it('keeps the avatar out of the request unless HF_IDENTITY=ip-adapter, even when identity was asked for', async () => {
+    server.handle(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }));
+
+    const result = await provider().generate(
+      { ...request, identity: 'avatar', avatarImage: await avatarJpeg() },
+      { signal: new AbortController().signal },
+    );
+
+    expect(jsonBody<HfImageToImageBody>(server.requests[0]).parameters).not.toHaveProperty('ip_adapter_image');
+    expect(result.identity).toBe('none');
+  });
+
+  describe('with HF_IDENTITY=ip-adapter (deploy/huggingface-endpoint)', () => {
+    const identityProvider = () =>
+      new HuggingFaceProvider({
+        token: 'hf_test_token',
+        model: 'lllyasviel/control_v11p_sd15_openpose',
+        provider: undefined,
+        endpointUrl: `${server.url}/controlnet`,
+        identity: 'ip-adapter',
+        ipAdapterScale: 0.55,
+      });
+
+    it('sends the control image as inputs and the avatar as ip_adapter_image, and reports identity', async () => {
+      server.handle(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }));
+
+      const result = await identityProvider().generate(
+        { ...request, identity: 'avatar', avatarImage: await avatarJpeg() },
+        { signal: new AbortController().signal },
+      );
+
+      const body = jsonBody<HfImageToImageBody>(server.requests[0]);
+      expect(Buffer.from(body.inputs, 'base64')).toEqual(request.controlImage);
+      expect(body.parameters).toMatchObject({
+        prompt: request.prompt,
+        negative_prompt: request.negativePrompt,
+        seed: request.seed,
+        target_size: { width: 512, height: 768 },
+        controlnet_conditioning_scale: 1,
+        ip_adapter_scale: 0.55,
+      });
+      await expectAvatarJpeg(body.parameters.ip_adapter_image as string);
+      expect(result.identity).toBe('avatar');
+    });
+
+    it("is what deploy/huggingface-endpoint's request parser reads, avatar included", async () => {
+      server.handle(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }));
+      await identityProvider().generate(
+        { ...request, identity: 'avatar', avatarImage: await avatarJpeg() },
+        { signal: new AbortController().signal },
+      );
+
+      const parsed = parseWithEndpointParser(server.requests[0].body);
+
+      expect(parsed).toEqual({
+        prompt: request.prompt,
+        negative_prompt: request.negativePrompt,
+        seed: request.seed,
+        size: [512, 768],
+        control_image_bytes: request.controlImage.length,
+        ip_adapter_image: 'jpeg',
+        ip_adapter_scale: 0.55,
+      });
+    });
+
+    it('sends no ip_adapter_image for a generation that asked for no identity', async () => {
+      server.handle(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }));
+
+      const result = await identityProvider().generate(
+        { ...request, identity: 'none', avatarImage: await avatarJpeg() },
+        { signal: new AbortController().signal },
+      );
+
+      const { parameters } = jsonBody<HfImageToImageBody>(server.requests[0]);
+      expect(parameters).not.toHaveProperty('ip_adapter_image');
+      expect(parameters).not.toHaveProperty('ip_adapter_scale');
+      expect(result.identity).toBe('none');
     });
   });
 
@@ -159,7 +259,7 @@ describe('HuggingFaceProvider against a local Inference Endpoint', () => {
     const { delay } = recordingDelay();
 
     const error = await rejectionOf<ProviderChainError>(
-      chainOf({ delay, policy: { attemptTimeoutMs: 100 } }).generate(request),
+      chainOf({ delay, policy: { attemptTimeoutMs: 1_000 } }).generate(request),
     );
 
     expect(error).toBeInstanceOf(ProviderChainError);

@@ -20,6 +20,7 @@ import {
   ProviderError,
   RetryableProviderError,
 } from './provider-errors.js';
+import { avatarToSend, DEFAULT_IP_ADAPTER_SCALE, identityOf, referenceJpeg } from './identity-reference.js';
 import { decodeImage, providerFetch } from './provider-http.js';
 
 export interface HuggingFaceSettings {
@@ -30,6 +31,11 @@ export interface HuggingFaceSettings {
   provider: string | undefined;
   /** A dedicated Inference Endpoint (or a test server); takes precedence over `provider`. */
   endpointUrl: string | undefined;
+  /** `ip-adapter`: the endpoint takes the avatar as `ip_adapter_image` (deploy/huggingface-endpoint does). */
+  identity?: 'none' | 'ip-adapter';
+  ipAdapterScale?: number;
+  /** How strongly the skeleton steers the render (diffusers' default 1.0). */
+  controlnetConditioningScale?: number;
   sampling?: Partial<SamplingSettings>;
 }
 
@@ -39,7 +45,8 @@ type Routing = { endpointUrl: string } | { provider: InferenceProviderOrPolicy }
 /**
  * ControlNet-OpenPose through `@huggingface/inference` `imageToImage`: the skeleton PNG is the input image and
  * the prompt, negative prompt, sampling, seed and size travel as parameters. On hf-inference this is
- * `POST <endpoint>` with JSON `{ inputs: <base64 PNG>, parameters }`, answered with image bytes.
+ * `POST <endpoint>` with JSON `{ inputs: <base64 PNG>, parameters }`, answered with image bytes. With
+ * HF_IDENTITY=ip-adapter the avatar rides along as `parameters.ip_adapter_image` (base64 JPEG).
  */
 export class HuggingFaceProvider implements PoseImageProvider {
   readonly name = 'huggingface' as const;
@@ -63,6 +70,11 @@ export class HuggingFaceProvider implements PoseImageProvider {
       return response;
     };
     const { model } = this.settings;
+    const avatar = avatarToSend(request, this.settings.identity === 'ip-adapter');
+    const identityParameters = avatar && {
+      ip_adapter_image: (await referenceJpeg(avatar)).toString('base64'),
+      ip_adapter_scale: this.settings.ipAdapterScale ?? DEFAULT_IP_ADAPTER_SCALE,
+    };
     let output: Blob;
     try {
       output = await this.client.imageToImage(
@@ -77,6 +89,8 @@ export class HuggingFaceProvider implements PoseImageProvider {
             guidance_scale: this.sampling.guidanceScale,
             seed: request.seed,
             target_size: { width: request.width, height: request.height },
+            controlnet_conditioning_scale: this.settings.controlnetConditioningScale ?? 1,
+            ...identityParameters,
           },
         },
         // The chain owns retries: the client's own 503 loop would wait for a loading model without a bound.
@@ -92,6 +106,7 @@ export class HuggingFaceProvider implements PoseImageProvider {
       modelId: model,
       ...(requestId ? { providerJobId: requestId } : {}),
       seed: request.seed,
+      identity: identityOf(avatar),
     };
   }
 

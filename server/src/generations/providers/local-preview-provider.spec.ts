@@ -20,6 +20,7 @@ describe('LocalPreviewProvider', () => {
 
   beforeAll(async () => {
     request = await poseRequest({
+      identity: 'avatar',
       avatarImage: await avatarJpeg(),
       productImage: await productCutoutPng(),
       productAnchor: { x: 120, y: 600 },
@@ -37,8 +38,17 @@ describe('LocalPreviewProvider', () => {
       provider: 'local-preview',
       modelId: LOCAL_PREVIEW_MODEL_ID,
       seed: request.seed,
+      identity: 'avatar',
       isPreview: true,
     });
+  });
+
+  it('leaves the avatar out, and says so, when the generation asked for no identity', async () => {
+    const result = await provider.generate({ ...request, identity: 'none' }, { signal });
+
+    expect(result.identity).toBe('none');
+    // Where the green avatar inset would be, the brand background shows through.
+    expect(near(await pixelAt(result.image, 86, 86), [0x20, 0xa0, 0x40], 16)).toBe(false);
   });
 
   it('gives the same bytes for the same request, and different bytes for another pose', async () => {

@@ -1,4 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
+import { avatarToSend, identityOf } from './identity-reference.js';
 import type { GenerateOptions, PoseImageProvider, PoseImageRequest, ProviderResult } from './pose-image-provider.js';
 
 export const LOCAL_PREVIEW_MODEL_ID = 'lumiku/local-preview-compositor-v1';
@@ -13,8 +14,8 @@ const DEFAULT_PRODUCT_POSITION = { x: 0.72, y: 0.62 };
 
 /**
  * An honest offline stand-in for a model render, used when no provider is configured: the brand gradient,
- * the skeleton as the figure, the product cutout at its placement point, the avatar as a portrait inset, and a
- * PREVIEW label. No randomness and no clock, so the same request always gives the same bytes.
+ * the skeleton as the figure, the product cutout at its placement point, the avatar as a portrait inset (when the
+ * generation asked for identity), and a PREVIEW label. No randomness and no clock, so the same request always gives the same bytes.
  */
 export class LocalPreviewProvider implements PoseImageProvider {
   readonly name = 'local-preview' as const;
@@ -28,10 +29,11 @@ export class LocalPreviewProvider implements PoseImageProvider {
       top: Math.round(unit * MARGIN),
       side: Math.round(unit * AVATAR_SIDE),
     };
+    const avatar = avatarToSend(request, true);
     const layers: OverlayOptions[] = [await figureLayer(request.controlImage, width, height)];
     if (request.productImage) layers.push(await productLayer(request, request.productImage, unit));
-    if (request.avatarImage) layers.push(await avatarLayer(request.avatarImage, avatarBox));
-    layers.push({ input: overlaySvg(width, height, unit, request.avatarImage ? avatarBox : undefined) });
+    if (avatar) layers.push(await avatarLayer(avatar, avatarBox));
+    layers.push({ input: overlaySvg(width, height, unit, avatar ? avatarBox : undefined) });
     const image = await sharp(backgroundSvg(width, height, request.brandColors))
       .composite(layers)
       .png()
@@ -43,6 +45,7 @@ export class LocalPreviewProvider implements PoseImageProvider {
       provider: this.name,
       modelId: LOCAL_PREVIEW_MODEL_ID,
       seed: request.seed,
+      identity: identityOf(avatar),
       isPreview: true,
     };
   }
@@ -142,13 +145,30 @@ async function avatarLayer(avatar: Buffer, box: Box): Promise<OverlayOptions> {
   return { input: portrait, left: box.left, top: box.top };
 }
 
-/** The avatar's frame and the PREVIEW label, drawn over everything else. */
-function overlaySvg(width: number, height: number, unit: number, avatarBox: Box | undefined): Buffer {
+/** Where the PREVIEW label sits on a preview of this size, in pixels; exports keep it in frame. */
+export function previewBadgeBox(width: number, height: number) {
+  const unit = Math.min(width, height);
   const fontSize = Math.max(10, Math.round(unit * 0.05));
   const labelWidth = Math.round(fontSize * 6.6);
   const labelHeight = Math.round(fontSize * 1.7);
-  const labelLeft = width - labelWidth - Math.round(unit * MARGIN);
-  const labelTop = height - labelHeight - Math.round(unit * MARGIN);
+  return {
+    left: width - labelWidth - Math.round(unit * MARGIN),
+    top: height - labelHeight - Math.round(unit * MARGIN),
+    width: labelWidth,
+    height: labelHeight,
+    fontSize,
+  };
+}
+
+/** The avatar's frame and the PREVIEW label, drawn over everything else. */
+function overlaySvg(width: number, height: number, unit: number, avatarBox: Box | undefined): Buffer {
+  const {
+    fontSize,
+    width: labelWidth,
+    height: labelHeight,
+    left: labelLeft,
+    top: labelTop,
+  } = previewBadgeBox(width, height);
   const frame = avatarBox
     ? `<rect x="${avatarBox.left}" y="${avatarBox.top}" width="${avatarBox.side}" height="${avatarBox.side}" ` +
       `rx="${cornerRadius(avatarBox)}" fill="none" stroke="#ffffff" stroke-width="${Math.max(2, Math.round(unit * 0.008))}"/>`

@@ -6,6 +6,12 @@ export interface PixelPoint {
   y: number;
 }
 
+/**
+ * Whether the person in the picture is the merchant's avatar: what a generation asks for, and what a route
+ * reports having done (a route that cannot take a reference image renders a stranger, so it reports `none`).
+ */
+export type Identity = 'avatar' | 'none';
+
 /** Everything a renderer needs for one pose slot. */
 export interface PoseImageRequest {
   /** PNG of the OpenPose skeleton, already rendered at width x height (black canvas, coloured limbs). */
@@ -15,7 +21,9 @@ export interface PoseImageRequest {
   seed: number;
   width: number;
   height: number;
-  /** The avatar (model photo); hosted ControlNet routes cannot take it, the local preview shows it. */
+  /** `avatar`: routes that can take a reference image get `avatarImage` so the person looks like it. */
+  identity: Identity;
+  /** The avatar (model photo). */
   avatarImage?: Buffer;
   /** The product cut out of its background: a PNG with alpha. */
   productImage?: Buffer;
@@ -37,6 +45,8 @@ export interface ProviderResult {
   providerJobId?: string;
   /** The seed the provider reports having used, else the one we asked for. */
   seed: number;
+  /** Whether the avatar actually went into the render. */
+  identity: Identity;
   /** True when the image is a local composite rather than a model render. */
   isPreview?: boolean;
 }

@@ -1,5 +1,7 @@
 import { jsonBody, ProviderTestServer, type Reply } from '../../../test/providers/provider-test-server.js';
 import {
+  avatarJpeg,
+  expectAvatarJpeg,
   poseRequest,
   recordingDelay,
   renderedPng,
@@ -8,7 +10,10 @@ import {
 } from '../../../test/providers/provider-fixtures.js';
 import type { PoseImageRequest } from './pose-image-provider.js';
 import { ProviderChain, ProviderChainError } from './provider-chain.js';
-import { REPLICATE_MODEL_VERSION, ReplicateProvider } from './replicate-provider.js';
+import { REPLICATE_MODEL_VERSIONS, ReplicateProvider } from './replicate-provider.js';
+
+const OPENPOSE_VERSION = REPLICATE_MODEL_VERSIONS['lucataco/sdxl-controlnet-openpose'];
+const INSTANT_ID_VERSION = REPLICATE_MODEL_VERSIONS['zsxkib/instant-id'];
 
 interface PredictionScript {
   /** The answer to the n-th create (0-based); undefined gives the default, a prediction still `starting`. */
@@ -30,7 +35,7 @@ function replicateApi(server: ProviderTestServer, png: Buffer, script: Predictio
   const statuses = script.statuses ?? ['processing', 'succeeded'];
   const prediction = (status: string) => ({
     id: 'p-1',
-    version: REPLICATE_MODEL_VERSION,
+    version: OPENPOSE_VERSION,
     status,
     output: status === 'succeeded' ? `${server.url}/files/p-1/out.png` : null,
     error: status === 'failed' ? (script.failure ?? 'CUDA out of memory') : null,
@@ -76,7 +81,7 @@ describe('ReplicateProvider against a local predictions API', () => {
     expect(create.headers.authorization).toBe('Bearer r8_test_token');
     expect(create.headers.prefer).toBe('wait');
     const body = jsonBody<{ version: string; input: Record<string, unknown> }>(create);
-    expect(body.version).toBe(REPLICATE_MODEL_VERSION);
+    expect(body.version).toBe(OPENPOSE_VERSION);
     expect(body.input).toMatchObject({
       prompt: request.prompt,
       negative_prompt: request.negativePrompt,
@@ -91,10 +96,86 @@ describe('ReplicateProvider against a local predictions API', () => {
       image: png,
       contentType: 'image/png',
       provider: 'replicate',
-      modelId: `lucataco/sdxl-controlnet-openpose:${REPLICATE_MODEL_VERSION}`,
+      modelId: `lucataco/sdxl-controlnet-openpose:${OPENPOSE_VERSION}`,
       providerJobId: 'p-1',
       seed: request.seed,
+      identity: 'none',
     });
+  });
+
+  describe('with REPLICATE_MODEL=zsxkib/instant-id', () => {
+    const instantId = () =>
+      new ReplicateProvider({
+        token: 'r8_test_token',
+        baseUrl: server.url,
+        pollIntervalMs: 1,
+        model: 'zsxkib/instant-id',
+        ipAdapterScale: 0.7,
+      });
+    let avatar: Buffer;
+    beforeAll(async () => {
+      avatar = await avatarJpeg();
+    });
+
+    it('sends the avatar as the face image and the skeleton as the pose image, and reports identity', async () => {
+      replicateApi(server, png);
+
+      const result = await instantId().generate(
+        { ...request, identity: 'avatar', avatarImage: avatar },
+        { signal: new AbortController().signal },
+      );
+
+      const body = jsonBody<{ version: string; input: Record<string, unknown> }>(creates()[0]);
+      expect(body.version).toBe(INSTANT_ID_VERSION);
+      expect(body.input).toMatchObject({
+        prompt: request.prompt,
+        negative_prompt: request.negativePrompt,
+        enable_pose_controlnet: true,
+        ip_adapter_scale: 0.7,
+        seed: request.seed,
+      });
+      const poseImage = body.input.pose_image as string;
+      expect(Buffer.from(poseImage.replace(/^data:image\/png;base64,/, ''), 'base64')).toEqual(request.controlImage);
+      await expectAvatarJpeg(body.input.image as string);
+      expect(result).toMatchObject({ modelId: `zsxkib/instant-id:${INSTANT_ID_VERSION}`, identity: 'avatar' });
+    });
+
+    it('renders a generation that asked for no identity with the skeleton-only model', async () => {
+      replicateApi(server, png);
+
+      const result = await instantId().generate(
+        { ...request, identity: 'none', avatarImage: avatar },
+        { signal: new AbortController().signal },
+      );
+
+      const body = jsonBody<{ version: string; input: Record<string, unknown> }>(creates()[0]);
+      expect(body.version).toBe(OPENPOSE_VERSION);
+      expect(body.input).not.toHaveProperty('pose_image');
+      expect(JSON.stringify(body)).not.toContain(avatar.toString('base64').slice(0, 64));
+      expect(result).toMatchObject({
+        modelId: `lucataco/sdxl-controlnet-openpose:${OPENPOSE_VERSION}`,
+        identity: 'none',
+      });
+    });
+  });
+
+  it('never sends the avatar to the skeleton-only model, even when identity was asked for', async () => {
+    replicateApi(server, png);
+
+    const result = await provider().generate(
+      { ...request, identity: 'avatar', avatarImage: await avatarJpeg() },
+      { signal: new AbortController().signal },
+    );
+
+    expect(Object.keys(jsonBody<{ input: object }>(creates()[0]).input).sort()).toEqual([
+      'guidance_scale',
+      'image',
+      'negative_prompt',
+      'num_inference_steps',
+      'prompt',
+      'seed',
+    ]);
+    expect(result.identity).toBe('none');
   });
 
   it('takes a prediction that finished within the held request without polling', async () => {
@@ -201,7 +282,7 @@ describe('ReplicateProvider against a local predictions API', () => {
     const { delay } = recordingDelay();
 
     const error = await rejectionOf<ProviderChainError>(
-      new ProviderChain([provider()], { delay, policy: { attemptTimeoutMs: 80 } }).generate(request),
+      new ProviderChain([provider()], { delay, policy: { attemptTimeoutMs: 1_000 } }).generate(request),
     );
 
     expect(creates()).toHaveLength(3);

@@ -5,12 +5,14 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/is-omittable.js';
 import { Gender, PoseDifficulty } from '../../generated/prisma/enums.js';
 import { JOINT_COUNT } from '../skeleton/keypoints.js';
 import { PRODUCT_PLACEMENTS, type ProductPlacement } from '../skeleton/pose-descriptors.js';
@@ -44,7 +46,7 @@ export class PoseTemplateFieldsDto {
   @Matches(TAG_PATTERN, { each: true, message: TAG_MESSAGE })
   tags?: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(Object.values(Gender))
   @ApiProperty({ enum: Gender, enumName: 'Gender', required: false, default: Gender.unisex })
   gender?: Gender;
@@ -56,7 +58,7 @@ export class PoseTemplateFieldsDto {
   productPlacement?: ProductPlacement;
 
   /** Derived from the geometry when left out. */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(Object.values(PoseDifficulty))
   @ApiProperty({ enum: PoseDifficulty, enumName: 'PoseDifficulty', required: false })
   difficulty?: PoseDifficulty;
@@ -71,7 +73,56 @@ export class CreatePoseTemplateDto extends PoseTemplateFieldsDto {
   @Type(() => KeypointDto)
   keypoints!: KeypointDto[];
 
+  @IsObject()
   @ValidateNested()
   @Type(() => CanvasDto)
   canvas!: CanvasDto;
+}
+
+/**
+ * The optional text fields of `POST /v1/pose-templates/from-photo`; what is left out is derived from the photo
+ * (placement) or defaulted (name, category `custom-photo`, gender unisex).
+ */
+export class PoseTemplateFromPhotoFieldsDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  /** `<use-case>-<family>`; `custom-photo` when left out. */
+  @IsOptional()
+  @IsString()
+  @Matches(CATEGORY_PATTERN, { message: CATEGORY_MESSAGE })
+  @Length(3, 60)
+  category?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  subcategory?: string;
+
+  @IsOptional()
+  @IsIn(Object.values(Gender))
+  @ApiProperty({ enum: Gender, enumName: 'Gender', required: false })
+  gender?: Gender;
+
+  /** Comma-separated tags. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39}){0,19}$/, {
+    message: 'tags must be up to 20 comma-separated tags of lower-case letters, digits and hyphens',
+  })
+  tags?: string;
+
+  /** Derived from the detected pose when left out. */
+  @IsOptional()
+  @IsIn(PRODUCT_PLACEMENTS)
+  @ApiProperty({ enum: PRODUCT_PLACEMENTS, enumName: 'ProductPlacement', required: false })
+  productPlacement?: ProductPlacement;
+}
+
+/** multipart/form-data: the photo in `file` plus the optional text fields. */
+export class CreatePoseTemplateFromPhotoDto extends PoseTemplateFromPhotoFieldsDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'A JPEG, PNG or WebP photo of one person.' })
+  file!: Blob;
 }

@@ -8,6 +8,7 @@ export class ImportPoseTemplatesFieldsDto {
   @IsString()
   @Matches(CATEGORY_PATTERN, { message: CATEGORY_MESSAGE })
   @Length(3, 60)
+  @ApiProperty({ example: 'fashion-imported' })
   category!: string;
 
   /** Comma-separated tags for every imported template. */

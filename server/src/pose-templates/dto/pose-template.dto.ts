@@ -23,6 +23,12 @@ export class PoseTemplateDto {
   @ApiProperty({ type: [KeypointDto], minItems: 18, maxItems: 18 })
   keypoints!: KeypointDto[];
   canvas!: CanvasDto;
+  /**
+   * The template's control image (PNG) at its own canvas size, relative to the API's base URL, e.g.
+   * `/v1/pose-templates/<id>/control-image`. Like every /v1 route it needs your key or a client token;
+   * add `?width=&height=` for another size.
+   */
+  controlImageUrl!: string;
   /** `builtin` and `dataset` templates form the shared, read-only library; `import` and `user` ones are yours. */
   @ApiProperty({ enum: PoseTemplateSource, enumName: 'PoseTemplateSource' })
   source!: PoseTemplateSource;

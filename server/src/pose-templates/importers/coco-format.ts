@@ -31,8 +31,8 @@ const JOINT_INDEX = new Map<string, number>(
   Object.entries(NAME_TO_JOINT).map(([name, joint]) => [name, JOINT_NAMES.indexOf(joint)]),
 );
 
-/** COCO-17, left before right. */
-const COCO_17 = Object.keys(NAME_TO_JOINT).filter((name) => name !== 'neck');
+/** COCO-17, left before right: the keypoint order of COCO annotations and of COCO-trained detectors. */
+export const COCO_17 = Object.keys(NAME_TO_JOINT).filter((name) => name !== 'neck');
 /** Halpe-26 (AlphaPose): COCO-17, then head, neck, hip and six foot points. */
 const HALPE_26 = [...COCO_17, 'head', 'neck', 'hip'];
 /**
@@ -103,6 +103,18 @@ function readAnnotation(
       reason: `keypoints has ${values.length} numbers; expected (x, y, visibility) triplets for COCO-17, Halpe-26, COCO-WholeBody-133, Halpe-136 or the keypoints its category names`,
     };
   }
+  return { person, joints: toBody18Joints(names, values as number[], confidenceOf), canvas };
+}
+
+/**
+ * Maps (x, y, visibility-or-score) triplets laid out as `names` onto the 18 BODY_18 joints; names BODY_18 lacks
+ * are dropped, and a missing neck is synthesised from the shoulders. Shared by the importers and the detector.
+ */
+export function toBody18Joints(
+  names: readonly string[],
+  values: readonly number[],
+  confidenceOf: (value: number) => number,
+): RawJoint[] {
   const joints: RawJoint[] = Array.from({ length: JOINT_COUNT }, () => ({ x: 0, y: 0, c: 0 }));
   names.forEach((name, index) => {
     const target = JOINT_INDEX.get(name);
@@ -113,7 +125,7 @@ function readAnnotation(
   if (!(joints[Joint.neck].c > 0)) {
     joints[Joint.neck] = neckFromShoulders(joints[Joint.rightShoulder], joints[Joint.leftShoulder]);
   }
-  return { person, joints, canvas };
+  return joints;
 }
 
 /** COCO-17 has no neck: OpenPose's neck is the midpoint of the shoulders, known only when both are. */

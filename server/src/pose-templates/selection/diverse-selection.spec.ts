@@ -36,6 +36,23 @@ describe('selectDiverse', () => {
     expect(spread(selectDiverse(candidates, 10, 3))).toBeGreaterThan(1.5 * spread(candidates.slice(0, 10)));
   });
 
+  it('does not pick a template and its mirror while other templates remain', () => {
+    const isMirrorPair = (a: string, b: string) => a === `${b}/mirrored` || b === `${a}/mirrored`;
+    const mirrorPairs = (ids: string[]) => ids.filter((id) => ids.some((other) => isMirrorPair(id, other))).length;
+    expect(candidates.some((candidate) => candidate.id.endsWith('/mirrored'))).toBe(true);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      expect(mirrorPairs(selectDiverse(candidates, 20, seed).map((pick) => pick.id))).toBe(0);
+    }
+    // A pose and its mirror only: the mirror comes second, once nothing else is left.
+    const [original] = candidates.filter((candidate) =>
+      candidates.some((other) => other.id === `${candidate.id}/mirrored`),
+    );
+    const mirror = candidates.find((candidate) => candidate.id === `${original.id}/mirrored`)!;
+    const other = candidates.find((candidate) => !isMirrorPair(candidate.id, original.id) && candidate !== original)!;
+    const picks = selectDiverse([original, mirror, other], 3, 1).map((pick) => pick.id);
+    expect(picks.indexOf(mirror.id) === 2 || picks.indexOf(original.id) === 2).toBe(true);
+  });
+
   it('prefers the template with the higher success rate among equal poses', () => {
     const [first, second] = candidates;
     const twins: SelectionCandidate[] = [

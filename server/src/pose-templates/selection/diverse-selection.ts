@@ -1,6 +1,6 @@
 import { seededRandom } from '../library/seeded-random.js';
 import type { Pose } from '../skeleton/keypoints.js';
-import { normalisePose, poseDistance, type NormalisedPose } from '../skeleton/similarity.js';
+import { comparablePose, poseDistance } from '../skeleton/similarity.js';
 
 export interface SelectionCandidate {
   id: string;
@@ -16,13 +16,19 @@ export interface SelectionCandidate {
 const quality = (successRate: number) => 0.25 + 0.75 * Math.min(1, Math.max(0, successRate));
 /** Relative jitter that breaks ties (a symmetric library has many) differently for each seed. */
 const TIE_BREAK = 0.02;
+/**
+ * A candidate this close (torso lengths) to a pick's mirror image is that pick mirrored: the library's
+ * `/mirrored` twins are at 0, distinct seeded variations at 0.007 or more.
+ */
+const MIRROR_DISTANCE = 0.005;
 
 /**
  * Picks `count` candidates spread over the pose space by farthest-point
  * sampling weighted by success rate: the first pick is drawn by success rate,
  * each next one maximises its distance to the nearest pick times its quality.
- * The same candidates, count and seed give the same picks. Candidates repeat,
- * in the same order, only when fewer than `count` exist.
+ * A pick's mirror image is passed over while other candidates remain. The
+ * same candidates, count and seed give the same picks. Candidates repeat, in
+ * the same order, only when fewer than `count` exist.
  */
 export function selectDiverse<Candidate extends SelectionCandidate>(
   candidates: readonly Candidate[],
@@ -32,25 +38,33 @@ export function selectDiverse<Candidate extends SelectionCandidate>(
   if (candidates.length === 0 || count <= 0) return [];
   const pool = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const random = seededRandom(`diverse-selection:${seed}`);
-  const poses: NormalisedPose[] = pool.map((candidate) => normalisePose(candidate.pose));
+  const poses = pool.map((candidate) => comparablePose(candidate.pose));
   const weights = pool.map((candidate) => quality(candidate.successRate) * (1 + random.spread(TIE_BREAK)));
 
-  const order: number[] = [firstPick(weights, random.next())];
-  const taken = new Set(order);
-  const nearestPick = poses.map((pose) => poseDistance(pose, poses[order[0]]));
+  const order: number[] = [];
+  const taken = new Set<number>();
+  const mirrorOfPick = new Set<number>();
+  const nearestPick = pool.map(() => Infinity);
+  const take = (pick: number) => {
+    order.push(pick);
+    taken.add(pick);
+    for (let index = 0; index < pool.length; index++) {
+      nearestPick[index] = Math.min(nearestPick[index], poseDistance(poses[index].normalised, poses[pick].normalised));
+      if (poseDistance(poses[index].normalised, poses[pick].mirrored) < MIRROR_DISTANCE) mirrorOfPick.add(index);
+    }
+  };
+  take(firstPick(weights, random.next()));
   while (order.length < Math.min(count, pool.length)) {
+    const open = (index: number) => !taken.has(index) && !mirrorOfPick.has(index);
+    const mirrorsOnly = !pool.some((_, index) => open(index));
     let best = -1;
     let bestScore = -Infinity;
     for (let index = 0; index < pool.length; index++) {
-      if (taken.has(index)) continue;
+      if (taken.has(index) || (!mirrorsOnly && mirrorOfPick.has(index))) continue;
       const score = nearestPick[index] * weights[index];
       if (score > bestScore) [best, bestScore] = [index, score];
     }
-    order.push(best);
-    taken.add(best);
-    for (let index = 0; index < pool.length; index++) {
-      nearestPick[index] = Math.min(nearestPick[index], poseDistance(poses[index], poses[best]));
-    }
+    take(best);
   }
   return Array.from({ length: count }, (_, slot) => pool[order[slot % order.length]]);
 }
