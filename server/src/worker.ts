@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfigFromProcessOrExit } from './config/app-config.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import { closeOnSignals } from './infra/process/close-on-signals.js';
 
 const config = {
   ...loadConfigFromProcessOrExit((loaded) => {
@@ -20,6 +21,7 @@ const config = {
 const app = await NestFactory.createApplicationContext(AppModule.register(config), {
   logger: new PinoNestLogger(createLogger(config)),
 });
-app.enableShutdownHooks();
+// Exit 0 after the close (enableShutdownHooks would re-raise the signal): running slots finish first.
+closeOnSignals(() => app.close(), config.shutdownTimeoutMs);
 await app.init();
 console.log(`Lumiku Pose worker ${process.pid} is processing generation slots`);

@@ -51,10 +51,6 @@ export class ApiKeysService {
     }
   }
 
-  async isActive(secret: string): Promise<boolean> {
-    return (await this.repository.findActiveByHash(hashApiKey(secret))) !== null;
-  }
-
   /** The caller behind a secret key, and the browser origins the key allows. */
   async authenticate(secret: string): Promise<{ auth: AuthContext; corsOrigins: string[] } | undefined> {
     if (!looksLikeApiKey(secret)) return undefined;

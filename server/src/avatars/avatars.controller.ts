@@ -48,6 +48,7 @@ export class AvatarsController {
     return this.avatars.list(auth.userId, query, origin);
   }
 
+  /** One avatar, with fresh signed URLs of its photo and thumbnail. */
   @Get(':id')
   @ApiProblems(404)
   getAvatar(

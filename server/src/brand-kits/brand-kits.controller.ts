@@ -30,6 +30,7 @@ export class BrandKitsController {
     return this.brandKits.list(auth.userId, query.limit, query.cursor);
   }
 
+  /** One brand kit. */
   @Get(':id')
   @ApiProblems(404)
   getBrandKit(@CurrentAuth() auth: AuthContext, @Param('id', brandKitId) id: string): Promise<BrandKitDto> {

@@ -48,6 +48,7 @@ export class ProductsController {
     return this.products.list(auth.userId, query, origin);
   }
 
+  /** One product, with fresh signed URLs of its images. */
   @Get(':id')
   @ApiProblems(404)
   getProduct(

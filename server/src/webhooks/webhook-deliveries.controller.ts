@@ -15,6 +15,7 @@ const deliveryId = new ResourceIdPipe('Webhook delivery');
 export class WebhookDeliveriesController {
   constructor(private readonly webhooks: WebhooksService) {}
 
+  /** One webhook delivery: its event, attempts, last status code and next attempt. */
   @Get(':id')
   getWebhookDelivery(
     @CurrentAuth() auth: AuthContext,

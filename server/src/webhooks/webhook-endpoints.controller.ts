@@ -38,6 +38,7 @@ export class WebhookEndpointsController {
     return this.webhooks.create(auth.userId, body);
   }
 
+  /** Your webhook endpoints, newest first. */
   @Get()
   listWebhookEndpoints(
     @CurrentAuth() auth: AuthContext,
@@ -46,6 +47,7 @@ export class WebhookEndpointsController {
     return this.webhooks.list(auth.userId, query.limit, query.cursor);
   }
 
+  /** One webhook endpoint (its secret is not shown). */
   @Get(':id')
   @ApiProblems(404)
   getWebhookEndpoint(

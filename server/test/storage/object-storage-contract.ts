@@ -3,16 +3,19 @@ import { buffer } from 'node:stream/consumers';
 import { makeObjectKey } from '../../src/infra/storage/object-key.js';
 import type { ObjectStorage } from '../../src/infra/storage/object-storage.js';
 
-/** The behaviour every ObjectStorage implementation owes its callers; run by each adapter's spec. */
-export function itBehavesAsObjectStorage(storage: () => ObjectStorage): void {
-  const newKey = (extension: 'png' | 'jpg' = 'png') =>
-    makeObjectKey({
-      collection: 'tests',
-      ownerId: '0190a6b4-0000-7000-8000-000000000001',
-      variant: 'original',
-      extension,
-    });
+const newKey = (extension: 'png' | 'jpg' = 'png') =>
+  makeObjectKey({
+    collection: 'tests',
+    ownerId: '0190a6b4-0000-7000-8000-000000000001',
+    variant: 'original',
+    extension,
+  });
 
+/**
+ * The behaviour every ObjectStorage implementation owes its callers; run by each adapter's spec. `listing: false`
+ * leaves `list()` to a separate `itListsWhatItStores` run, for a test server that cannot check its signature.
+ */
+export function itBehavesAsObjectStorage(storage: () => ObjectStorage, options: { listing?: boolean } = {}): void {
   it('stores a buffer and reads it back with its size and content type', async () => {
     const key = newKey();
     const body = Buffer.from('not really a png, storage does not care');
@@ -60,9 +63,26 @@ export function itBehavesAsObjectStorage(storage: () => ObjectStorage): void {
     expect(await storage().exists(key)).toBe(false);
   });
 
+  if (options.listing !== false) itListsWhatItStores(storage);
+
   it('refuses keys it did not make', async () => {
     for (const key of ['../../etc/passwd', '/abs/path.png', 'tests/a/../../b.png', 'tests/a.svg', 'Tests/A.png']) {
       await expect(storage().put(key, Buffer.from('x'), 'image/png')).rejects.toThrow(/object key/);
     }
+  });
+}
+
+/** `list()`: what the orphan sweep walks. */
+export function itListsWhatItStores(storage: () => ObjectStorage): void {
+  it('lists what it stores, with when it was written', async () => {
+    const key = newKey();
+    const before = Date.now() - 1_000;
+    await storage().put(key, Buffer.from('x'), 'image/png');
+    const listed: Array<{ key: string; modifiedAt: Date }> = [];
+    for await (const entry of storage().list()) listed.push(entry);
+    const entry = listed.find((candidate) => candidate.key === key);
+    expect(entry?.modifiedAt.getTime()).toBeGreaterThanOrEqual(before);
+    await storage().delete(key);
+    for await (const remaining of storage().list()) expect(remaining.key).not.toBe(key);
   });
 }

@@ -7,6 +7,8 @@ declare module '@20minutes/s3rver' {
     silent?: boolean;
     directory: string;
     resetOnClose?: boolean;
+    /** Accept any well-formed signature instead of checking it. */
+    allowMismatchedSignatures?: boolean;
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 

@@ -6,6 +6,7 @@ import { Gender } from '../../generated/prisma/enums.js';
 export class AvatarFieldsDto {
   @IsString()
   @Length(1, 120)
+  @ApiProperty({ example: 'Ayu, studio model' })
   name!: string;
 
   @IsOptional()

@@ -1,6 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { Prisma } from '../../generated/prisma/client.js';
+import { isConnectionLoss } from '../../infra/database/connection-errors.js';
+import { isRedisUnavailable } from '../../infra/redis/redis.service.js';
 import { ProblemCode, ProblemException, problemTypeUri, type FieldError, type ProblemDocument } from './problem.js';
 
 const CODE_BY_STATUS: Record<number, ProblemCode> = {
@@ -12,6 +14,7 @@ const CODE_BY_STATUS: Record<number, ProblemCode> = {
   405: ProblemCode.MethodNotAllowed,
   409: ProblemCode.Conflict,
   413: ProblemCode.PayloadTooLarge,
+  414: ProblemCode.UriTooLong,
   415: ProblemCode.UnsupportedMediaType,
   422: ProblemCode.UnprocessableEntity,
   429: ProblemCode.RateLimited,
@@ -71,6 +74,22 @@ function mapError(error: unknown): MappedError | undefined {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, code: CODE_BY_STATUS[status] ?? ProblemCode.InvalidRequest, detail: error.message };
+  }
+  if (isConnectionLoss(error)) {
+    return {
+      status: 503,
+      code: ProblemCode.ServiceUnavailable,
+      detail: 'The database connection was lost; retry shortly.',
+      headers: { 'retry-after': '1' },
+    };
+  }
+  if (isRedisUnavailable(error)) {
+    return {
+      status: 503,
+      code: ProblemCode.ServiceUnavailable,
+      detail: 'Redis is unreachable; retry shortly.',
+      headers: { 'retry-after': '1' },
+    };
   }
   if (error instanceof Prisma.PrismaClientKnownRequestError) return mapPrismaError(error);
   if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {

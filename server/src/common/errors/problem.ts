@@ -16,14 +16,19 @@ export enum ProblemCode {
   IdempotencyKeyReused = 'idempotency_key_reused',
   ResourceInUse = 'resource_in_use',
   PayloadTooLarge = 'payload_too_large',
+  UriTooLong = 'uri_too_long',
   UnsupportedMediaType = 'unsupported_media_type',
   UnprocessableEntity = 'unprocessable_entity',
   TooManyPoses = 'too_many_poses',
   UnknownCategory = 'unknown_category',
+  NoPersonFound = 'no_person_found',
   InsufficientCredits = 'insufficient_credits',
   RateLimited = 'rate_limited',
+  TooManyRunningGenerations = 'too_many_running_generations',
   InternalError = 'internal_error',
   ServiceUnavailable = 'service_unavailable',
+  PoseDetectorDisabled = 'pose_detector_disabled',
+  PoseDetectorBusy = 'pose_detector_busy',
 }
 
 export interface FieldError {

@@ -1,10 +1,21 @@
-import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ProblemCode, ProblemException } from '../errors/problem.js';
-import { IdempotencyRepository } from './idempotency.repository.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { IdempotencyScope } from './idempotency-scope.js';
+import { IdempotencyRepository, type IdempotencyClaim } from './idempotency.repository.js';
 
 export const IDEMPOTENT_ROUTE = 'lumiku:idempotent';
 /** Routes that create work: an `Idempotency-Key` header makes retries safe. */
@@ -28,16 +39,28 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
+ * What identifies the request's content. A multipart body is still unread when the key is claimed (it streams
+ * to the handler), so an upload is told apart by its size: reusing a key for another file of the very same
+ * size replays the first answer, as docs/pose-library.md warns.
+ */
+function requestContent(request: FastifyRequest): string {
+  if (request.isMultipart()) return `multipart ${request.headers['content-length'] ?? 'chunked'}`;
+  return canonicalJson(request.body ?? null);
+}
+
+/**
  * Stripe-style idempotency, scoped to the caller: the first response to a key
  * is stored for 24 hours and replayed; the same key with another body is 422;
- * a duplicate while the first is still running is 409. Failed first runs are
- * forgotten, so the client may retry with the same key.
+ * a duplicate while the first is still running is 409. A key held by a request
+ * that died is free again after IDEMPOTENCY_LEASE_MS; refused first runs (4xx)
+ * are forgotten, so the client may correct the request and retry with the key.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly repository: IdempotencyRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -65,27 +88,46 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const path = request.url.split('?')[0] ?? request.url;
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${path}\n${canonicalJson(request.body ?? null)}`)
+      .update(`${request.method} ${path}\n${requestContent(request)}`)
       .digest('hex');
     const now = new Date();
     const record = { userId, key, method: request.method, path, fingerprint };
-    const expiresAt = new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS);
-    let claimed = await this.repository.claim({ ...record, expiresAt });
-    if (!claimed) {
-      // An expired record protects nothing any more: forget it and claim the key afresh.
-      await this.repository.release(userId, key, now);
-      claimed = await this.repository.claim({ ...record, expiresAt });
-    }
-    if (!claimed) return this.replay(reply, userId, key, fingerprint);
+    const leaseUntil = new Date(now.getTime() + this.config.idempotencyLeaseMs);
+    const recordId = await this.claim({ ...record, expiresAt: leaseUntil }, now);
+    if (!recordId) return this.replay(reply, userId, key, fingerprint);
 
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.repository.complete(userId, key, reply.statusCode, body ?? null);
+      const body = await IdempotencyScope.run(recordId, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      );
+      const keepUntil = new Date(Date.now() + IDEMPOTENCY_WINDOW_MS);
+      await this.repository.complete(userId, key, reply.statusCode, body ?? null, keepUntil);
       return body;
     } catch (error) {
-      await this.repository.release(userId, key);
+      // A refused request made nothing: forget the key. Anything else may have committed before it
+      // failed, so the record stays and a retry of the same request takes it over (and its resource id).
+      if (error instanceof HttpException && error.getStatus() < 500) await this.repository.release(userId, key);
+      else await this.repository.endLease(userId, key);
       throw error;
     }
+  }
+
+  /**
+   * The key record's id when this request may run: a fresh key, a completed record past its 24 hours,
+   * or an in-progress record of the same request whose lease ran out (the request that held it died).
+   */
+  private async claim(claim: IdempotencyClaim, now: Date): Promise<string | undefined> {
+    const claimed = await this.repository.claim(claim);
+    if (claimed) return claimed;
+    const existing = await this.repository.find(claim.userId, claim.key);
+    if (!existing) return this.repository.claim(claim);
+    if (existing.state === 'completed') {
+      if (existing.expiresAt >= now) return undefined;
+      await this.repository.release(claim.userId, claim.key, now);
+      return this.repository.claim(claim);
+    }
+    const leaseOver = existing.expiresAt <= now && existing.fingerprint === claim.fingerprint;
+    return leaseOver && (await this.repository.takeOver(existing.id, now, claim.expiresAt)) ? existing.id : undefined;
   }
 
   private async replay(reply: FastifyReply, userId: string, key: string, fingerprint: string): Promise<unknown> {

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 
@@ -17,12 +18,39 @@ export function requestIdFor(request: IncomingMessage): string {
   return `req_${randomBytes(12).toString('base64url')}`;
 }
 
-/** Sends Nest's own log lines (bootstrap, route map) through the same pino logger. */
+/**
+ * One line per request once it is answered, instead of Fastify's two. Health probes arrive every few
+ * seconds from load balancers, so they log at debug.
+ */
+export function logRequests(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', async (request, reply) => {
+    const line = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (request.url.startsWith('/health')) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  });
+}
+
+/** Start-up chatter (every module loaded, every route mapped): useful when debugging, noise otherwise. */
+const NEST_STARTUP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/** Sends Nest's own log lines through the same pino logger; its start-up lines at debug. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    if (context !== undefined && NEST_STARTUP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
 
   error(message: unknown, trace?: string, context?: string): void {

@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { isConnectionLoss, isReadOperation } from './connection-errors.js';
 import { applyMigrations } from './schema-engine.js';
 
 export interface DatabaseConnection {
@@ -27,6 +28,28 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * A read that lost its connection (57P01 after pg_terminate_backend, a failover) runs once more on a fresh
+ * pooled connection; writes are not retried, since they may have committed. What still fails reaches the
+ * error filter, which answers 503 with Retry-After (common/errors/problem-mapping.ts).
+ */
+function retryingReadsOnce(client: PrismaClient): PrismaClient {
+  const extended = client.$extends({
+    query: {
+      async $allOperations({ operation, args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          if (!isReadOperation(operation) || !isConnectionLoss(error)) throw error;
+          return query(args);
+        }
+      },
+    },
+  });
+  // A query-only extension adds no members: the extended client has PrismaClient's shape.
+  return extended as unknown as PrismaClient;
+}
+
 async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection> {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   // search_path makes migrations (unqualified SQL) and queries land in the same schema.
@@ -37,7 +60,7 @@ async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection>
   // The pool is owned here so close() ends every connection.
   const pool = new pg.Pool(poolConfig);
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, adapterOptions) });
+  const client = retryingReadsOnce(new PrismaClient({ adapter: new PrismaPg(pool, adapterOptions) }));
   return {
     kind: 'postgresql',
     client,

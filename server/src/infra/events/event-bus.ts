@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
+import { closeClient, listenForErrors } from '../redis/redis.service.js';
 
 export type EventListener = (event: unknown) => void;
 
@@ -48,6 +49,8 @@ export class RedisEventBus implements EventBus {
     this.channelPrefix = `${keyPrefix}:events:`;
     this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     this.subscriber = new Redis(redisUrl);
+    listenForErrors(this.publisher, 'event publisher');
+    listenForErrors(this.subscriber, 'event subscriber');
     this.subscriber.on('message', (channel: string, message: string) => {
       void this.local.publish(channel.slice(this.channelPrefix.length), JSON.parse(message));
     });
@@ -68,6 +71,6 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     await this.local.close();
-    await Promise.all([this.publisher.quit(), this.subscriber.quit()]);
+    await Promise.all([closeClient(this.publisher), closeClient(this.subscriber)]);
   }
 }

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import Bull from 'bull';
+import { settlesWithin } from '../process/close-on-signals.js';
 import {
   retryDelayMs,
   type JobHandler,
@@ -12,6 +14,7 @@ const JITTERED_BACKOFF = 'exponential-jitter';
 /** Finished jobs kept for inspection; bounded so Redis does not grow with every batch. */
 const KEEP_COMPLETED = 1_000;
 const KEEP_FAILED = 5_000;
+const logger = new Logger('BullQueue');
 
 class BullJobQueue<Data> implements JobQueue<Data> {
   constructor(
@@ -50,13 +53,22 @@ class BullJobQueue<Data> implements JobQueue<Data> {
     );
   }
 
+  /** The Bull queue itself, for the operators' dashboard (operations/queue-dashboard.ts). */
+  get bull(): Bull.Queue<Data> {
+    return this.queue;
+  }
+
   async heldJobIds(): Promise<Set<string>> {
     const jobs = await this.queue.getJobs(['waiting', 'active', 'delayed', 'paused']);
     return new Set(jobs.filter((job) => job !== null).map((job) => String(job.id)));
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(graceMs: number): Promise<void> {
+    // Local pause: this process takes no new job while the running ones finish.
+    await this.queue.pause(true, true);
+    const finished = await settlesWithin(this.queue.whenCurrentJobsFinished(), graceMs);
+    if (!finished) logger.warn(`queue ${this.name}: jobs still running after ${graceMs} ms are left to their lock`);
+    await this.queue.close(!finished);
   }
 }
 
@@ -84,13 +96,20 @@ export class BullQueueDriver implements QueueDriver {
           backoffStrategies: { [JITTERED_BACKOFF]: (attemptsMade: number) => retryDelayMs(options, attemptsMade) },
         },
       });
+      // Bull re-emits its Redis clients' errors; unheard, they would crash the process while Redis is away.
+      bull.on('error', (error: Error) => logger.warn(`queue ${name}: ${error.message}`));
       queue = new BullJobQueue<unknown>(name, bull, options);
       this.queues.set(name, queue);
     }
     return queue as unknown as JobQueue<Data>;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  /** Every queue this process has opened. */
+  bullQueues(): Array<Bull.Queue<unknown>> {
+    return [...this.queues.values()].map((queue) => queue.bull);
+  }
+
+  async close(graceMs: number): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close(graceMs)));
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { settlesWithin } from '../process/close-on-signals.js';
 import {
   retryDelayMs,
   type JobHandler,
@@ -51,13 +52,15 @@ class InlineQueue<Data> implements JobQueue<Data> {
     );
   }
 
-  async close(): Promise<void> {
+  async close(graceMs: number): Promise<void> {
     this.closed = true;
     for (const timer of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
     clearTimeout(this.limiterTimer);
     this.waiting.length = 0;
-    await Promise.allSettled(this.running.values());
+    if (!(await settlesWithin(Promise.allSettled(this.running.values()), graceMs))) {
+      this.logger.warn(`${this.running.size} job(s) still running after ${graceMs} ms; the next start resumes them`);
+    }
   }
 
   private isHeld(id: string): boolean {
@@ -139,7 +142,7 @@ export class InlineQueueDriver implements QueueDriver {
     return queue as unknown as JobQueue<Data>;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  async close(graceMs: number): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close(graceMs)));
   }
 }

@@ -37,14 +37,18 @@ export interface JobQueue<Data> {
   process(handler: JobHandler<Data>): void;
   /** Ids of jobs waiting, delayed or running: what the recovery sweep must not enqueue again. */
   heldJobIds(): Promise<Set<string>>;
-  /** Stops taking jobs and waits for the running ones. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits up to `graceMs` for the running ones. A job still running after that is
+   * left behind: on Bull its lock lapses and another worker's stalled check runs it again; inline, the
+   * slot stays claimed in the database and the next start's reconciliation enqueues it.
+   */
+  close(graceMs: number): Promise<void>;
 }
 
 export interface QueueDriver {
   readonly kind: 'inline' | 'bull';
   queue<Data>(name: string, options: QueueOptions): JobQueue<Data>;
-  close(): Promise<void>;
+  close(graceMs: number): Promise<void>;
 }
 
 /** Exponential backoff with up to 25% jitter, as both drivers use it. */

@@ -23,10 +23,16 @@ export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');
   exports: [QUEUE_DRIVER],
 })
 export class QueueModule implements BeforeApplicationShutdown {
-  constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
+  constructor(
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** Before the database closes: running jobs finish and record their result first. */
+  /**
+   * Before the database closes: running jobs finish and record their result first. They get half the
+   * shutdown budget, so the rest of the close (Redis, the database) still ends within SHUTDOWN_TIMEOUT_MS.
+   */
   beforeApplicationShutdown(): Promise<void> {
-    return this.driver.close();
+    return this.driver.close(Math.floor(this.config.shutdownTimeoutMs / 2));
   }
 }

@@ -1,7 +1,40 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
+
+const logger = new Logger('Redis');
+
+/**
+ * ioredis reconnects by itself; its 'error' events only need hearing. Without a listener each one is an
+ * "Unhandled error event" while Redis is away. Logged once per outage, not once per reconnect attempt.
+ */
+export function listenForErrors(client: Redis, role: string): void {
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn(`${role}: ${error.message}; reconnecting`);
+  });
+  client.on('ready', () => {
+    if (reported) logger.log(`${role}: connected again`);
+    reported = false;
+  });
+}
+
+/** True when `error` is ioredis giving up on a command because Redis is unreachable, not a command error. */
+export function isRedisUnavailable(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'MaxRetriesPerRequestError' || /^Connection is closed|ECONNREFUSED/.test(error.message))
+  );
+}
+
+/** QUIT when connected; while Redis is away QUIT would wait for a reconnect, so just drop the socket. */
+export async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit();
+  else client.disconnect();
+}
 
 /** A shared Redis connection when REDIS_URL is set; connects on first use. */
 @Injectable()
@@ -16,7 +49,10 @@ export class RedisService implements OnApplicationShutdown {
 
   get client(): Redis {
     if (!this.config.redisUrl) throw new Error('REDIS_URL is not set');
-    this.connection ??= new Redis(this.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    if (!this.connection) {
+      this.connection = new Redis(this.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+      listenForErrors(this.connection, 'shared client');
+    }
     return this.connection;
   }
 
@@ -25,7 +61,7 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connection?.quit();
+    if (this.connection) await closeClient(this.connection);
     this.connection = undefined;
   }
 }

@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileUrlSigner } from './file-url-signer.js';
-import { assertObjectKey, contentTypeOfKey } from './object-key.js';
+import { assertObjectKey, contentTypeOfKey, isObjectKey } from './object-key.js';
 import {
   DEFAULT_SIGNED_URL_TTL_SECONDS,
   ObjectStorage,
   type ObjectContent,
   type SignedUrlOptions,
+  type StoredObjectEntry,
 } from './object-storage.js';
 
 /** Objects as files under `<DATA_DIR>/objects`, served by the API through HMAC-signed URLs. */
@@ -59,6 +60,18 @@ export class LocalObjectStorage extends ObjectStorage {
     assertObjectKey(key);
     const expiresInSeconds = options.expiresInSeconds ?? DEFAULT_SIGNED_URL_TTL_SECONDS;
     return Promise.resolve(this.signer.signedUrl(options.apiBaseUrl, key, expiresInSeconds));
+  }
+
+  async *list(): AsyncIterable<StoredObjectEntry> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const key = path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+      // Half-written `.partial` files are not objects; a failed write removes its own.
+      if (!isObjectKey(key)) continue;
+      const modified = await stat(this.pathOf(key)).catch(() => undefined);
+      if (modified) yield { key, modifiedAt: modified.mtime };
+    }
   }
 
   private async sizeOf(key: string): Promise<number | undefined> {

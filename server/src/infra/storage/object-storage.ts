@@ -9,6 +9,11 @@ export interface ObjectContent {
   size: number;
 }
 
+export interface StoredObjectEntry {
+  key: string;
+  modifiedAt: Date;
+}
+
 export interface SignedUrlOptions {
   /** Absolute origin of this API (scheme://host[:port]); local storage serves files through it, S3 ignores it. */
   apiBaseUrl: string;
@@ -27,6 +32,8 @@ export abstract class ObjectStorage {
   /** Removes the object; removing a missing key is not an error. */
   abstract delete(key: string): Promise<void>;
   abstract exists(key: string): Promise<boolean>;
+  /** Every stored object with its last write, in no particular order (the orphan sweep reads it). */
+  abstract list(): AsyncIterable<StoredObjectEntry>;
   /** An absolute URL that fetches the object without an API key until it expires. */
   abstract signedUrl(key: string, options: SignedUrlOptions): Promise<string>;
 }

@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -15,6 +16,7 @@ import {
   ObjectStorage,
   type ObjectContent,
   type SignedUrlOptions,
+  type StoredObjectEntry,
 } from './object-storage.js';
 
 export type S3Settings = NonNullable<AppConfig['s3']>;
@@ -87,6 +89,19 @@ export class S3ObjectStorage extends ObjectStorage {
       if (isNotFound(error)) return false;
       throw error;
     }
+  }
+
+  async *list(): AsyncIterable<StoredObjectEntry> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: continuationToken }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified) yield { key: object.Key, modifiedAt: object.LastModified };
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
   }
 
   async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {

@@ -6,6 +6,7 @@ import { IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator
 export class ProductFieldsDto {
   @IsString()
   @Length(1, 120)
+  @ApiProperty({ example: 'Vitamin C serum 30 ml' })
   name!: string;
 
   /** E.g. "skincare". */

@@ -1,11 +1,12 @@
 import { PartialType } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { IsOmittable } from '../../common/validation/is-omittable.js';
 import { ProductFieldsDto } from './create-product.dto.js';
 
 /** Changes the given fields only; the photo itself is replaced by uploading a new product. */
-export class UpdateProductDto extends PartialType(ProductFieldsDto) {
+export class UpdateProductDto extends PartialType(ProductFieldsDto, { skipNullProperties: false }) {
   /** Moves the product to another of your brand kits. */
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   brandKitId?: string;
 }

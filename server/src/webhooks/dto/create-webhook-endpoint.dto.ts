@@ -16,6 +16,7 @@ export class CreateWebhookEndpointDto {
   /** Where events are POSTed; `https` only (plain `http` and private addresses only with WEBHOOK_ALLOW_PRIVATE). */
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false })
   @MaxLength(2048)
+  @ApiProperty({ example: 'https://198.51.100.7/webhooks/lumiku' })
   url!: string;
 
   /** Event types to deliver. */

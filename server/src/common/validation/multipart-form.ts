@@ -1,0 +1,132 @@
+import type { Type } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ProblemCode, ProblemException } from '../errors/problem.js';
+import { createValidationPipe } from '../errors/validation.js';
+import { isStorableText } from './text-safety.js';
+
+export interface MultipartLimits {
+  /** Per file; the first byte past it answers 413. */
+  fileBytes: number;
+  files: number;
+  fields: number;
+  fieldBytes: number;
+}
+
+export interface MultipartFormOptions<Fields extends object> {
+  /** The one field name file parts may use (`file`, `files`). */
+  fileField: string;
+  limits: MultipartLimits;
+  /** Text fields are validated against this DTO; without it, any text field is refused. */
+  fieldsType?: Type<Fields>;
+  /** Tells the client what to send when the request is not multipart (415). */
+  expected: string;
+}
+
+export interface MultipartFile {
+  filename: string;
+  content: Buffer;
+}
+
+export interface MultipartForm<Fields> {
+  files: MultipartFile[];
+  fields: Fields;
+}
+
+const MEGABYTE = 1024 * 1024;
+const fieldValidation = createValidationPipe();
+
+/**
+ * Reads a multipart/form-data request for every upload route. Limits apply while the body streams in, a
+ * malformed body (no boundary, a cut-off part, a broken header) answers 400, and the text fields pass the
+ * same validation as JSON bodies. Nothing is stored before this returns.
+ */
+export async function readMultipartForm<Fields extends object>(
+  request: FastifyRequest,
+  options: MultipartFormOptions<Fields>,
+): Promise<MultipartForm<Fields | undefined>> {
+  const { fileField, limits } = options;
+  if (!request.isMultipart()) {
+    throw new ProblemException(
+      415,
+      ProblemCode.UnsupportedMediaType,
+      `Send multipart/form-data with ${options.expected}.`,
+    );
+  }
+  const files: MultipartFile[] = [];
+  const fields: Record<string, string> = {};
+  try {
+    const parts = request.parts({
+      limits: {
+        fileSize: limits.fileBytes,
+        files: limits.files,
+        fields: limits.fields,
+        fieldSize: limits.fieldBytes,
+        parts: limits.files + limits.fields,
+      },
+    });
+    for await (const part of parts) {
+      if (!isStorableText(part.fieldname))
+        throw invalidField('body', 'field names must not contain NUL or unpaired surrogates');
+      if (part.type === 'file') {
+        if (part.fieldname !== fileField)
+          throw invalidField(part.fieldname, `${part.fieldname} must not be a file; send files as ${fileField}`);
+        if (!isStorableText(part.filename))
+          throw invalidField(fileField, `the file name must not contain NUL or unpaired surrogates`);
+        files.push({ filename: part.filename, content: await part.toBuffer() });
+      } else {
+        if (part.fieldname === fileField)
+          throw invalidField(fileField, `${fileField} must be a file part, not a text field`);
+        if (part.valueTruncated)
+          throw invalidField(part.fieldname, `${part.fieldname} is longer than ${limits.fieldBytes} bytes`);
+        // An empty field is a field left blank (Swagger UI, HTML forms): absent, never the empty string.
+        if (part.value !== '') fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (error) {
+    throw asMultipartProblem(error, limits);
+  }
+  if (files.length === 0) throw invalidField(fileField, `${fileField} is required`);
+  if (!options.fieldsType) {
+    const unexpected = Object.keys(fields);
+    if (unexpected.length > 0)
+      throw invalidField(unexpected[0], `${unexpected[0]} is not expected; send only the file`);
+    return { files, fields: undefined };
+  }
+  const validated = (await fieldValidation.transform(fields, { type: 'body', metatype: options.fieldsType })) as Fields;
+  return { files, fields: validated };
+}
+
+function invalidField(field: string, message: string): ProblemException {
+  return new ProblemException(400, ProblemCode.ValidationFailed, `Invalid request: check ${field}.`, [
+    { field, message },
+  ]);
+}
+
+function asMultipartProblem(error: unknown, limits: MultipartLimits): unknown {
+  if (error instanceof ProblemException) return error;
+  switch ((error as { code?: string }).code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new ProblemException(
+        413,
+        ProblemCode.PayloadTooLarge,
+        `A file is larger than the ${+(limits.fileBytes / MEGABYTE).toFixed(2)} MB (${limits.fileBytes} bytes) allowed here.`,
+      );
+    case 'FST_FILES_LIMIT':
+      return new ProblemException(
+        400,
+        ProblemCode.InvalidRequest,
+        limits.files === 1 ? 'Send one file per request.' : `Send at most ${limits.files} files per request.`,
+      );
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return new ProblemException(400, ProblemCode.InvalidRequest, `Send at most ${limits.fields} text fields.`);
+    default:
+      // Anything else the multipart parser raises (busboy's "Unexpected end of form", "Malformed part
+      // header", a missing boundary) is a body that is not well-formed multipart.
+      return new ProblemException(
+        400,
+        ProblemCode.InvalidRequest,
+        `The multipart body is malformed: ${(error as Error).message ?? 'unreadable'}.`,
+      );
+  }
+}
