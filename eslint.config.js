@@ -30,7 +30,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/config/**', 'server/test/**', 'server/bench/**', 'server/scripts/**', '**/*.spec.ts'],
+    files: [
+      'server/src/config/**',
+      'server/test/**',
+      'server/bench/**',
+      'server/scripts/**',
+      '**/*.spec.ts',
+      // Each example reads its environment in one config.ts.
+      'examples/*/**/config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -14,6 +14,8 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // No test may reach past loopback: sockets and look-ups elsewhere fail before a packet leaves.
+  setupFiles: ['<rootDir>/test/support/loopback-guard.ts'],
   testTimeout: 120000,
   maxWorkers: 2,
 };

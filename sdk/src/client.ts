@@ -7,6 +7,7 @@ import { ClientTokens } from './resources/client-tokens.js';
 import { GeneratedPoses } from './resources/generated-poses.js';
 import { Generations } from './resources/generations.js';
 import { Metrics } from './resources/metrics.js';
+import { PoseDetections } from './resources/pose-detections.js';
 import { PoseTemplates } from './resources/pose-templates.js';
 import { Products } from './resources/products.js';
 import { Projects } from './resources/projects.js';
@@ -67,6 +68,7 @@ export class Lumiku {
   readonly avatars: Avatars;
   readonly products: Products;
   readonly poseTemplates: PoseTemplates;
+  readonly poseDetections: PoseDetections;
   readonly projects: Projects;
   readonly generations: Generations;
   readonly generatedPoses: GeneratedPoses;
@@ -94,6 +96,7 @@ export class Lumiku {
     this.avatars = new Avatars(settings);
     this.products = new Products(settings);
     this.poseTemplates = new PoseTemplates(settings);
+    this.poseDetections = new PoseDetections(settings);
     this.projects = new Projects(settings);
     this.generations = new Generations(settings);
     this.generatedPoses = new GeneratedPoses(settings);

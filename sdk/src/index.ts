@@ -18,7 +18,8 @@ export {
 export { Page, PagePromise } from './pagination.js';
 export type { AvatarCreateParams } from './resources/avatars.js';
 export type { GenerationEvent, GenerationProgress, WaitOptions } from './resources/generations.js';
-export type { PoseTemplateImportParams } from './resources/pose-templates.js';
+export type { PoseDetectionCreateParams } from './resources/pose-detections.js';
+export type { PoseTemplateFromPhotoParams, PoseTemplateImportParams } from './resources/pose-templates.js';
 export type { ProductCreateParams } from './resources/products.js';
 export type { Uploadable } from './uploads.js';
 export {

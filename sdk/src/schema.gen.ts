@@ -28,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process can serve: the database answers, and Redis when configured. */
+        /**
+         * The process can serve.
+         * @description The process can serve: the database answers, and Redis when configured.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -45,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format for operators; needs `Authorization: Bearer <ADMIN_TOKEN>`. */
+        /**
+         * Prometheus text format for operators; needs `Authorization.
+         * @description Prometheus text format for operators; needs `Authorization: Bearer <ADMIN_TOKEN>`.
+         */
         get: operations["getOperationalMetrics"];
         put?: never;
         post?: never;
@@ -64,12 +70,35 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Creates a user (tenant) and its first API key. Needs `Authorization: Bearer <ADMIN_TOKEN>`. */
+        /**
+         * Creates a user (tenant) and its first API key.
+         * @description Creates a user (tenant) and its first API key. Needs `Authorization: Bearer <ADMIN_TOKEN>`.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a user's name or credit quota (null.
+         * @description Changes a user's name or credit quota (null: unlimited). Needs `Authorization: Bearer <ADMIN_TOKEN>`.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v1/api-keys": {
@@ -79,7 +108,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your API keys, newest first. Secrets are never shown again. */
+        /**
+         * Your API keys, newest first.
+         * @description Your API keys, newest first. Secrets are never shown again.
+         */
         get: operations["listApiKeys"];
         put?: never;
         /** Mints a new key for your user; the `secret` appears only in this answer. */
@@ -100,7 +132,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes a key at once: requests with it answer 401 from now on. */
+        /**
+         * Revokes a key at once.
+         * @description Revokes a key at once: requests with it answer 401 from now on.
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -118,8 +153,8 @@ export interface paths {
         get: operations["listAvatars"];
         put?: never;
         /**
-         * Uploads a model photo. The image is checked by content (JPEG, PNG or WebP), turned upright from its
-         *     EXIF orientation and re-encoded without any metadata; a WebP thumbnail is made alongside.
+         * Uploads a model photo.
+         * @description Uploads a model photo. The image is checked by content (JPEG, PNG or WebP), turned upright from its EXIF orientation and re-encoded without any metadata; a WebP thumbnail is made alongside.
          */
         post: operations["createAvatar"];
         delete?: never;
@@ -135,6 +170,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One avatar, with fresh signed URLs of its photo and thumbnail. */
         get: operations["getAvatar"];
         put?: never;
         post?: never;
@@ -156,7 +192,10 @@ export interface paths {
         /** Your brand kits, newest first. */
         get: operations["listBrandKits"];
         put?: never;
-        /** Creates a brand kit. The user's first kit becomes its default. */
+        /**
+         * Creates a brand kit.
+         * @description Creates a brand kit. The user's first kit becomes its default.
+         */
         post: operations["createBrandKit"];
         delete?: never;
         options?: never;
@@ -171,6 +210,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One brand kit. */
         get: operations["getBrandKit"];
         put?: never;
         post?: never;
@@ -178,7 +218,10 @@ export interface paths {
         delete: operations["deleteBrandKit"];
         options?: never;
         head?: never;
-        /** Changes the given fields only. `isDefault: true` moves the default here. */
+        /**
+         * Changes the given fields only.
+         * @description Changes the given fields only. `isDefault: true` moves the default here.
+         */
         patch: operations["updateBrandKit"];
         trace?: never;
     };
@@ -190,7 +233,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Sets or replaces the logo. PNG transparency is kept; EXIF and other metadata are not. */
+        /**
+         * Sets or replaces the logo.
+         * @description Sets or replaces the logo. PNG transparency is kept; EXIF and other metadata are not.
+         */
         put: operations["updateBrandKitLogo"];
         post?: never;
         delete?: never;
@@ -209,9 +255,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mints a short-lived token for a browser: limited to one brand kit and the listed scopes, refused
-         *     after `expiresAt`. Call this from your server; never ship the API key to a browser. The browser's
-         *     origin must be in the key's `corsOrigins`.
+         * Mints a short-lived token for a browser.
+         * @description Mints a short-lived token for a browser: limited to one brand kit and the listed scopes, refused after `expiresAt`. Call this from your server; never ship the API key to a browser. The browser's origin must be in the key's `corsOrigins`.
          */
         post: operations["createClientToken"];
         delete?: never;
@@ -227,6 +272,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One generated pose.
+         * @description One generated pose: its status, image URLs, template, provider, seed and rating.
+         */
         get: operations["getGeneratedPose"];
         put?: never;
         post?: never;
@@ -261,11 +310,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Your generations, newest first, optionally by status or project. */
         get: operations["listGenerations"];
         put?: never;
         /**
-         * Starts a batch: answers 202 with the generation `pending` and its slots created. Send an
-         *     `Idempotency-Key` to make retries safe: the first answer is replayed for 24 hours.
+         * Starts a batch.
+         * @description Starts a batch: answers 202 with the generation `pending` and its slots created. Send an `Idempotency-Key` to make retries safe: the first answer is replayed for 24 hours.
          */
         post: operations["createGeneration"];
         delete?: never;
@@ -283,7 +333,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What the same body would create: slots, credits and an estimated duration. Creates nothing. */
+        /**
+         * What the same body would create.
+         * @description What the same body would create: slots, credits and an estimated duration. Creates nothing.
+         */
         post: operations["quoteGeneration"];
         delete?: never;
         options?: never;
@@ -298,6 +351,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One generation with its progress counters and status. */
         get: operations["getGeneration"];
         put?: never;
         post?: never;
@@ -349,8 +403,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events: `progress`, `pose.succeeded`, `pose.failed`, then `completed`, after
-         *     which the stream ends. The first event is the current progress.
+         * Server-Sent Events.
+         * @description Server-Sent Events: `progress`, `pose.succeeded`, `pose.failed`, then `completed`, after which the stream ends. The first event is the current progress.
          */
         get: operations["streamGenerationEvents"];
         put?: never;
@@ -429,6 +483,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pose-detections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finds the pose of the most prominent person in a photo.
+         * @description Finds the pose of the most prominent person in a photo. The image is checked as uploads are (type sniffed from its bytes, pixel bound, strict decode), turned upright from its EXIF orientation and run through MoveNet; box and keypoints are normalised to the upright image. `people` is empty when nobody is there. Nothing is stored. 503 `pose_detector_disabled` when the server runs without a detector, 503 `pose_detector_busy` (with Retry-After) when its queue is full.
+         */
+        post: operations["createPoseDetection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/pose-templates": {
         parameters: {
             query?: never;
@@ -464,6 +538,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pose-templates/from-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes a template of your own from a photo of a person.
+         * @description Makes a template of your own from a photo of a person: the pose detector finds the most prominent person and its 18 joints become the template (canvas = the upright photo's size). 422 `no_person_found` when nobody usable is in the photo. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["createPoseTemplateFromPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/pose-templates/import": {
         parameters: {
             query?: never;
@@ -474,9 +568,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Imports OpenPose JSON (flat or triplet `pose_keypoints_2d`, legacy `pose_keypoints`, BODY_18 or BODY_25,
-         *     pixel or normalised, ComfyUI frame lists) and COCO keypoint files. Every person becomes a template of
-         *     your own; each refused file or person comes back with its reason.
+         * Imports OpenPose JSON (flat or triplet `pose_keypoints_2d`, legacy `pose_keypoints`, BODY_18 or BODY_25, pixel or normalised, ComfyUI frame lists) and COCO keypoint files.
+         * @description Imports OpenPose JSON (flat or triplet `pose_keypoints_2d`, legacy `pose_keypoints`, BODY_18 or BODY_25, pixel or normalised, ComfyUI frame lists) and COCO keypoint files. Every person becomes a template of your own; each refused file or person comes back with its reason.
          */
         post: operations["importPoseTemplates"];
         delete?: never;
@@ -492,6 +585,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One pose template with its keypoints. */
         get: operations["getPoseTemplate"];
         put?: never;
         post?: never;
@@ -511,8 +605,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The OpenPose control image ControlNet is given: black canvas, coloured limbs, the pose aspect-fitted and
-         *     centred, never stretched. Cached; send `If-None-Match` to revalidate.
+         * The OpenPose control image ControlNet is given.
+         * @description The OpenPose control image ControlNet is given: black canvas, coloured limbs, the pose aspect-fitted and centred, never stretched. Cached; send `If-None-Match` to revalidate.
          */
         get: operations["getPoseTemplateControlImage"];
         put?: never;
@@ -550,10 +644,7 @@ export interface paths {
         /** Your products, newest first, optionally of one brand kit. */
         get: operations["listProducts"];
         put?: never;
-        /**
-         * Uploads a product photo, checked and re-encoded like an avatar's, then cut out of its background
-         *     (unless `removeBackground` is "false") into a PNG with transparency; `dominantColor` is the product's.
-         */
+        /** Uploads a product photo, checked and re-encoded like an avatar's, then cut out of its background (unless `removeBackground` is "false") into a PNG with transparency; `dominantColor` is the product's. */
         post: operations["createProduct"];
         delete?: never;
         options?: never;
@@ -568,6 +659,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One product, with fresh signed URLs of its images. */
         get: operations["getProduct"];
         put?: never;
         post?: never;
@@ -586,8 +678,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Your projects, newest first. */
         get: operations["listProjects"];
         put?: never;
+        /** Creates a project that groups generations (optionally of one brand kit). */
         post: operations["createProject"];
         delete?: never;
         options?: never;
@@ -602,6 +696,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One project. */
         get: operations["getProject"];
         put?: never;
         post?: never;
@@ -609,6 +704,7 @@ export interface paths {
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
+        /** Changes the given fields only. */
         patch: operations["updateProject"];
         trace?: never;
     };
@@ -619,6 +715,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One webhook delivery.
+         * @description One webhook delivery: its event, attempts, last status code and next attempt.
+         */
         get: operations["getWebhookDelivery"];
         put?: never;
         post?: never;
@@ -652,9 +752,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Your webhook endpoints, newest first. */
         get: operations["listWebhookEndpoints"];
         put?: never;
-        /** Registers an endpoint. The answer carries its `secret`, shown only here and on rotation. */
+        /**
+         * Registers an endpoint.
+         * @description Registers an endpoint. The answer carries its `secret`, shown only here and on rotation.
+         */
         post: operations["createWebhookEndpoint"];
         delete?: never;
         options?: never;
@@ -669,6 +773,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One webhook endpoint (its secret is not shown). */
         get: operations["getWebhookEndpoint"];
         put?: never;
         post?: never;
@@ -676,7 +781,10 @@ export interface paths {
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
-        /** Changes the given fields; `enabled: true` re-enables a disabled endpoint. */
+        /**
+         * Changes the given fields; `enabled.
+         * @description Changes the given fields; `enabled: true` re-enables a disabled endpoint.
+         */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
     };
@@ -687,7 +795,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The endpoint's deliveries, newest first: attempts, last status code and error, next attempt. */
+        /**
+         * The endpoint's deliveries, newest first.
+         * @description The endpoint's deliveries, newest first: attempts, last status code and error, next attempt.
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -837,6 +948,7 @@ export interface components {
             avgCreationTime: number;
             brandKitId: string | null;
             creditsUsed: number;
+            designType: components["schemas"]["DesignType"];
             /** @description Exports per format, e.g. `{"instagram-post": 2}`. */
             formatBreakdown: {
                 [key: string]: number;
@@ -876,13 +988,17 @@ export interface components {
             name: string;
         };
         CreateAvatarUploadDto: {
-            /** @description E.g. "25-34". */
+            /**
+             * @description E.g. "25-34".
+             * @example
+             */
             ageRange?: string;
             /**
              * Format: uuid
              * @description The brand kit the avatar belongs to.
              */
             brandKitId: string;
+            /** @example  */
             ethnicity?: string;
             /**
              * Format: binary
@@ -890,8 +1006,12 @@ export interface components {
              */
             file: string;
             gender?: components["schemas"]["Gender"];
+            /** @example Ayu, studio model */
             name: string;
-            /** @description E.g. "casual", "editorial". */
+            /**
+             * @description E.g. "casual", "editorial".
+             * @example
+             */
             style?: string;
         };
         CreateBrandKitDto: {
@@ -929,13 +1049,30 @@ export interface components {
              */
             brandKitId?: string;
             /**
+             * @description Composite the product's cutout onto each hosted render at its placement point (default true); turn it off
+             *     for routes that take the product themselves.
+             */
+            compositeProduct?: boolean;
+            /**
              * @description Poses per category or use-case prefix, e.g. `{"fashion-standing": 50, "fashion-walking": 30}`.
              *     Give this or `poseTemplateIds`.
              */
             distribution?: {
                 [key: string]: number;
             };
+            /**
+             * @description Whose templates `distribution` draws from: `female` or `male` takes that gender's templates plus the
+             *     unisex ones, `unisex` takes every template. Defaults to the avatar's gender (every template when the
+             *     avatar has none). Explicit `poseTemplateIds` are used as given.
+             */
+            gender?: components["schemas"]["Gender"];
             height?: number;
+            /**
+             * @description `avatar` sends the avatar to routes that take a reference image, so the person looks like it; `none`
+             *     renders from the skeleton and the prompt alone. Each pose records what its route used.
+             * @default avatar
+             */
+            identity?: components["schemas"]["IdentityMode"];
             /** @description Exact templates, one slot each (repeat an id for several). Give this or `distribution`. */
             poseTemplateIds?: string[];
             /** Format: uuid */
@@ -954,6 +1091,13 @@ export interface components {
             webhookUrl?: string;
             width?: number;
         };
+        CreatePoseDetectionUploadDto: {
+            /**
+             * Format: binary
+             * @description The photo: JPEG, PNG or WebP.
+             */
+            file: string;
+        };
         CreatePoseTemplateDto: {
             canvas: components["schemas"]["CanvasDto"];
             /** @description `<use-case>-<family>`, e.g. `fashion-standing`. */
@@ -961,7 +1105,7 @@ export interface components {
             /** @description Derived from the geometry when left out. */
             difficulty?: components["schemas"]["PoseDifficulty"];
             /** @default unisex */
-            gender: components["schemas"]["Gender"];
+            gender?: components["schemas"]["Gender"];
             /** @description Exactly 18 joints in OpenPose body order (see PoseTemplate.keypoints); at least four body joints present. */
             keypoints: components["schemas"]["KeypointDto"][];
             name: string;
@@ -970,27 +1114,64 @@ export interface components {
             subcategory?: string;
             tags?: string[];
         };
+        CreatePoseTemplateFromPhotoDto: {
+            /**
+             * @description `<use-case>-<family>`; `custom-photo` when left out.
+             * @example
+             */
+            category?: string;
+            /**
+             * Format: binary
+             * @description A JPEG, PNG or WebP photo of one person.
+             */
+            file: string;
+            gender?: components["schemas"]["Gender"];
+            /** @example  */
+            name?: string;
+            /** @description Derived from the detected pose when left out. */
+            productPlacement?: components["schemas"]["ProductPlacement"];
+            /** @example  */
+            subcategory?: string;
+            /**
+             * @description Comma-separated tags.
+             * @example
+             */
+            tags?: string;
+        };
         CreateProductUploadDto: {
             /**
              * Format: uuid
              * @description The brand kit the product belongs to.
              */
             brandKitId: string;
-            /** @description E.g. "skincare". */
+            /**
+             * @description E.g. "skincare".
+             * @example
+             */
             category?: string;
             /**
              * Format: binary
              * @description The product photo: JPEG, PNG or WebP.
              */
             file: string;
+            /** @example Vitamin C serum 30 ml */
             name: string;
-            /** @description Where the product sits on the body: hand-left, hand-right, both-hands, worn, near-face... */
+            /**
+             * @description Where the product sits on the body: hand-left, hand-right, both-hands, worn, near-face...
+             * @example
+             */
             placement?: string;
-            /** @description E.g. "bottle". */
+            /**
+             * @description E.g. "bottle".
+             * @example
+             */
             productType?: string;
             /** @description Cut the product out of its background (default true). Form fields are text: "true" or "false". */
             removeBackground?: boolean;
-            /** @description E.g. "serum". */
+            /**
+             * @description E.g. "serum".
+             * @example
+             */
             subcategory?: string;
         };
         CreateProjectDto: {
@@ -1000,6 +1181,11 @@ export interface components {
             name: string;
         };
         CreateUserDto: {
+            /**
+             * @description Credits the user may spend; leave it out (or null) for unlimited.
+             * @example 1000
+             */
+            creditQuota?: number | null;
             /** Format: email */
             email: string;
             name: string;
@@ -1011,6 +1197,7 @@ export interface components {
             /**
              * Format: uri
              * @description Where events are POSTed; `https` only (plain `http` and private addresses only with WEBHOOK_ALLOW_PRIVATE).
+             * @example https://198.51.100.7/webhooks/lumiku
              */
             url: string;
         };
@@ -1061,6 +1248,17 @@ export interface components {
         };
         /** @enum {string} */
         DesignType: "pose" | "avatar";
+        DetectedPersonDto: {
+            /** @description Around the found joints with a 10% margin, normalised to the upright image. */
+            box: components["schemas"]["NormalisedBoxDto"];
+            /**
+             * @description 18 OpenPose body joints (the pose templates' order), normalised to the upright image; `c` is MoveNet's
+             *     score, 0 for a joint scored under 0.3 (missing). The neck is the midpoint of the shoulders.
+             */
+            keypoints: components["schemas"]["KeypointDto"][];
+            /** @description Mean MoveNet score of the 17 COCO keypoints, 0..1; the person rule needs at least 0.25. */
+            score: number;
+        };
         /** @enum {string} */
         ExportFormat: "instagram-post" | "instagram-story" | "facebook-post" | "whatsapp-status";
         FieldErrorDto: {
@@ -1077,8 +1275,11 @@ export interface components {
         /** @enum {string} */
         Gender: "female" | "male" | "unisex";
         GeneratedPoseDto: {
+            category: string;
             completedAt: string | null;
             createdAt: string;
+            /** @description The 18 joints found in the image, normalised 0-1 to it; null when not scored or nobody was found. */
+            detectedKeypoints: components["schemas"]["KeypointDto"][] | null;
             exportCount: number;
             failureCode: string | null;
             failureReason: string | null;
@@ -1086,15 +1287,32 @@ export interface components {
             /** @description Milliseconds the provider took. */
             generationTime: number | null;
             id: string;
+            /** @description What the renderer used for the person's look: the avatar as a reference image, or the prompt alone. */
+            identity: components["schemas"]["IdentityMode"] | null;
             /** @description True for the offline local-preview compositor rather than a model render. */
             isPreview: boolean;
+            /** @description True when even the best render scored under the quality threshold. */
+            lowQuality: boolean;
             modelId: string | null;
+            /** @description The template's name and category, so a gallery can label a pose without another request. */
+            name: string;
             /** @description Signed URL of the image, valid for an hour; null until the slot succeeds. */
             outputUrl: string | null;
+            /** @description Mean difference of limb directions between the asked and the detected pose, in degrees. */
+            poseError: number | null;
             poseTemplateId: string;
+            /** @description Where the product was composited onto the render; null when it was not (local-preview, or turned off). */
+            productPlacement: components["schemas"]["ProductPlacementDto"] | null;
             prompt: string;
             provider: string | null;
             providerJobId: string | null;
+            /**
+             * @description How well the image keeps the asked pose, 0-1 (`1 - poseError / 60`, at least 0; docs/generations.md);
+             *     0 when no person was found; null when not scored (local-preview, or the pose detector is off).
+             */
+            qualityScore: number | null;
+            /** @description Renders made for this slot, the first included; the best one is kept. */
+            renders: number;
             seed: number;
             slotIndex: number;
             status: components["schemas"]["PoseSlotStatus"];
@@ -1107,15 +1325,22 @@ export interface components {
         };
         GenerationDto: {
             avatarId: string;
+            /** @description Mean qualityScore of the scored poses; null until one is scored (local-preview poses never are). */
+            avgQualityScore: number | null;
             basePrompt: string;
             brandKitId: string;
             canceledPoses: number;
             completedAt: string | null;
+            /** @description Whether the product is composited onto each hosted render. */
+            compositeProduct: boolean;
             createdAt: string;
             creditUsed: number;
             failedPoses: number;
             height: number;
             id: string;
+            identity: components["schemas"]["IdentityMode"];
+            /** @description Poses whose best render still scored under the quality threshold. */
+            lowQualityPoses: number;
             modelId: string | null;
             negativePrompt: string | null;
             /** @description The requested distribution, or `{"poseTemplateIds": [...]}`. */
@@ -1128,6 +1353,8 @@ export interface components {
             projectId: string | null;
             /** @description The provider asked for, or the first of the failover chain. */
             provider: string;
+            /** @description Renders beyond the first, over all poses: each one was a provider call. */
+            rerenders: number;
             seed: number | null;
             startedAt: string | null;
             status: components["schemas"]["GenerationStatus"];
@@ -1147,11 +1374,21 @@ export interface components {
             negative?: string;
         };
         GenerationQuoteDto: {
-            /** @description Credits if every slot succeeds. */
+            /** @description Credits if every slot succeeds: one pose is charged once, however many renders it took. */
             credits: number;
             /** @description Seconds until done at the configured concurrency, from the provider's typical latency. */
             estimatedSeconds: number;
+            /**
+             * @description Up to this many renders per pose: a render that does not keep the asked pose is rendered again with a
+             *     new seed. Each render is a provider call; only the kept one is charged.
+             */
+            maxRendersPerPose: number;
             provider: string;
+            /**
+             * @description Slots that reuse a template an earlier slot of the batch already has: a category with fewer templates
+             *     (for the model's gender) than asked repeats them; 0 means every slot has its own template.
+             */
+            repeats: number;
             /** @description Slots per category as resolved from the distribution. */
             slotsByCategory: {
                 [key: string]: number;
@@ -1165,12 +1402,24 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        /**
+         * @description `avatar` sends the avatar to routes that take a reference image, so the person looks like it; `none`
+         *     renders from the skeleton and the prompt alone. Each pose records what its route used.
+         * @enum {string}
+         */
+        IdentityMode: "avatar" | "none";
         ImportPoseTemplatesDto: {
-            /** @description The category every imported template gets, `<use-case>-<family>`. */
+            /**
+             * @description The category every imported template gets, `<use-case>-<family>`.
+             * @example fashion-imported
+             */
             category: string;
             /** @description OpenPose or COCO keypoint JSON files. */
             files: string[];
-            /** @description Comma-separated tags for every imported template. */
+            /**
+             * @description Comma-separated tags for every imported template.
+             * @example
+             */
             tags?: string;
         };
         ImportedPoseTemplateDto: {
@@ -1191,10 +1440,19 @@ export interface components {
             byBrandKit: components["schemas"]["BrandKitTotalsDto"][];
             byPeriod: components["schemas"]["PeriodTotalsDto"][];
         };
+        NormalisedBoxDto: {
+            height: number;
+            width: number;
+            /** @description Left edge, 0 (image left) to 1 (image right). */
+            x: number;
+            /** @description Top edge, 0 (image top) to 1 (image bottom). */
+            y: number;
+        };
         PeriodTotalsDto: {
             /** @description Mean seconds to create one design. */
             avgCreationTime: number;
             creditsUsed: number;
+            designType: components["schemas"]["DesignType"];
             /** @description Exports per format, e.g. `{"instagram-post": 2}`. */
             formatBreakdown: {
                 [key: string]: number;
@@ -1210,6 +1468,14 @@ export interface components {
             timesFailed: number;
             /** @description Estimated seconds of studio work saved: TIME_SAVED_PER_POSE_SECONDS for each pose created. */
             totalTimeSaved: number;
+        };
+        PoseDetectionDto: {
+            /** @description Pixel height of the upright image. */
+            height: number;
+            /** @description The person found, most prominent first; empty when nobody passes the person rule. */
+            people: components["schemas"]["DetectedPersonDto"][];
+            /** @description Pixel width of the upright (EXIF-oriented) image that was sent. */
+            width: number;
         };
         /** @enum {string} */
         PoseDifficulty: "easy" | "medium" | "hard";
@@ -1240,6 +1506,12 @@ export interface components {
             canvas: components["schemas"]["CanvasDto"];
             /** @description `<use-case>-<family>`, e.g. `fashion-standing`. */
             category: string;
+            /**
+             * @description The template's control image (PNG) at its own canvas size, relative to the API's base URL, e.g.
+             *     `/v1/pose-templates/<id>/control-image`. Like every /v1 route it needs your key or a client token;
+             *     add `?width=&height=` for another size.
+             */
+            controlImageUrl: string;
             createdAt: string;
             difficulty: components["schemas"]["PoseDifficulty"];
             gender: components["schemas"]["Gender"];
@@ -1274,9 +1546,9 @@ export interface components {
          * @description `builtin` and `dataset` templates form the shared, read-only library; `import` and `user` ones are yours.
          * @enum {string}
          */
-        PoseTemplateSource: "builtin" | "dataset" | "import" | "user";
+        PoseTemplateSource: "builtin" | "dataset" | "import" | "user" | "photo";
         /** @enum {string} */
-        ProblemCode: "validation_failed" | "invalid_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "admin_disabled" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "idempotency_in_progress" | "idempotency_key_reused" | "resource_in_use" | "payload_too_large" | "unsupported_media_type" | "unprocessable_entity" | "too_many_poses" | "unknown_category" | "insufficient_credits" | "rate_limited" | "internal_error" | "service_unavailable";
+        ProblemCode: "validation_failed" | "invalid_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "admin_disabled" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "idempotency_in_progress" | "idempotency_key_reused" | "resource_in_use" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable_entity" | "too_many_poses" | "unknown_category" | "no_person_found" | "insufficient_credits" | "rate_limited" | "too_many_running_generations" | "internal_error" | "service_unavailable" | "pose_detector_disabled" | "pose_detector_busy";
         ProblemDto: {
             code: components["schemas"]["ProblemCode"];
             detail: string;
@@ -1318,6 +1590,23 @@ export interface components {
         };
         /** @enum {string} */
         ProductPlacement: "hand-right" | "hand-left" | "both-hands" | "near-face" | "worn";
+        ProductPlacementDto: {
+            /** @description Degrees clockwise. */
+            rotation: number;
+            /** @description The product's longer side as a share of the output's width. */
+            scale: number;
+            /** @description `detected`: placed at the joints found in the render; `requested`: at the asked skeleton's. */
+            source: components["schemas"]["ProductPlacementSource"];
+            /** @description Centre of the product, 0-1 of the output's width. */
+            x: number;
+            /** @description Centre of the product, 0-1 of the output's height. */
+            y: number;
+        };
+        /**
+         * @description `detected`: placed at the joints found in the render; `requested`: at the asked skeleton's.
+         * @enum {string}
+         */
+        ProductPlacementSource: "detected" | "requested";
         ProjectDto: {
             brandKitId: string | null;
             createdAt: string;
@@ -1366,6 +1655,12 @@ export interface components {
             canvas: components["schemas"]["CanvasDto"];
             /** @description `<use-case>-<family>`, e.g. `fashion-standing`. */
             category: string;
+            /**
+             * @description The template's control image (PNG) at its own canvas size, relative to the API's base URL, e.g.
+             *     `/v1/pose-templates/<id>/control-image`. Like every /v1 route it needs your key or a client token;
+             *     add `?width=&height=` for another size.
+             */
+            controlImageUrl: string;
             createdAt: string;
             difficulty: components["schemas"]["PoseDifficulty"];
             /** @description Mean joint distance in torso lengths after removing position and scale; 0 is the same pose. */
@@ -1407,6 +1702,7 @@ export interface components {
             brandKitId?: string;
             ethnicity?: string;
             gender?: components["schemas"]["Gender"];
+            /** @example Ayu, studio model */
             name?: string;
             /** @description E.g. "casual", "editorial". */
             style?: string;
@@ -1431,7 +1727,7 @@ export interface components {
             /** @description Derived from the geometry when left out. */
             difficulty?: components["schemas"]["PoseDifficulty"];
             /** @default unisex */
-            gender: components["schemas"]["Gender"];
+            gender?: components["schemas"]["Gender"];
             /** @description Exactly 18 joints in OpenPose body order (see PoseTemplate.keypoints); at least four body joints present. */
             keypoints?: components["schemas"]["KeypointDto"][];
             name?: string;
@@ -1448,6 +1744,7 @@ export interface components {
             brandKitId?: string;
             /** @description E.g. "skincare". */
             category?: string;
+            /** @example Vitamin C serum 30 ml */
             name?: string;
             /** @description Where the product sits on the body: hand-left, hand-right, both-hands, worn, near-face... */
             placement?: string;
@@ -1462,6 +1759,14 @@ export interface components {
             description?: string;
             name?: string;
         };
+        UpdateUserDto: {
+            /**
+             * @description Credits the user may spend from now on; null removes the limit. Credits already used stay counted.
+             * @example 5000
+             */
+            creditQuota?: number | null;
+            name?: string;
+        };
         UpdateWebhookEndpointDto: {
             description?: string;
             /** @description `true` re-enables a disabled endpoint and clears its failing streak. */
@@ -1471,6 +1776,7 @@ export interface components {
             /**
              * Format: uri
              * @description Where events are POSTed; `https` only (plain `http` and private addresses only with WEBHOOK_ALLOW_PRIVATE).
+             * @example https://198.51.100.7/webhooks/lumiku
              */
             url?: string;
         };
@@ -1710,11 +2016,82 @@ export interface operations {
             };
         };
     };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     listApiKeys: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -1798,6 +2175,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -1843,9 +2221,9 @@ export interface operations {
     };
     listAvatars: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description Only the avatars of this brand kit. */
@@ -1967,6 +2345,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2015,6 +2394,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2070,6 +2450,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2119,9 +2500,9 @@ export interface operations {
     };
     listBrandKits: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -2205,6 +2586,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2253,6 +2635,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2308,6 +2691,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2360,6 +2744,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2498,6 +2883,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2546,6 +2932,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2598,6 +2985,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2656,10 +3044,10 @@ export interface operations {
     };
     listGenerations: {
         parameters: {
-            query: {
+            query?: {
                 status?: components["schemas"]["GenerationStatus"];
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
                 projectId?: string;
@@ -2776,6 +3164,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     quoteGeneration: {
@@ -2842,6 +3239,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2890,6 +3288,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2938,6 +3337,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -2995,6 +3395,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3041,14 +3442,17 @@ export interface operations {
     };
     listGenerationPoses: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Only poses whose qualityScore is at least this (0-1); unscored poses are left out when it is set. */
+                minQualityScore?: number;
             };
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3097,6 +3501,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3237,16 +3642,93 @@ export interface operations {
             };
         };
     };
+    createPoseDetection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CreatePoseDetectionUploadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoseDetectionDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     listPoseTemplates: {
         parameters: {
-            query: {
+            query?: {
                 gender?: components["schemas"]["Gender"];
                 productPlacement?: components["schemas"]["ProductPlacement"];
                 difficulty?: components["schemas"]["PoseDifficulty"];
                 /** @description Highest first; without it, newest first (your own templates before the shared library). */
                 sort?: components["schemas"]["PoseTemplateSort"];
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description A category (`fashion-standing`) or a use case (`fashion`), which matches all its categories. */
@@ -3367,6 +3849,86 @@ export interface operations {
             };
         };
     };
+    createPoseTemplateFromPhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CreatePoseTemplateFromPhotoDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoseTemplateDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     importPoseTemplates: {
         parameters: {
             query?: never;
@@ -3431,6 +3993,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3479,6 +4042,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3534,6 +4098,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3592,16 +4157,17 @@ export interface operations {
     };
     getPoseTemplateControlImage: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Image width in pixels; defaults to the template's canvas width. */
                 width?: number;
                 /** @description Image height in pixels; defaults to the template's canvas height. */
                 height?: number;
                 /** @description Round each side to the nearest multiple of 64, as diffusion models expect. */
-                roundToMultipleOf64: boolean;
+                roundToMultipleOf64?: boolean;
             };
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3655,14 +4221,15 @@ export interface operations {
     };
     listSimilarPoseTemplates: {
         parameters: {
-            query: {
+            query?: {
                 /** @description How many of the closest templates to return (1-50). */
-                limit: number;
+                limit?: number;
                 /** @description Also match mirror images, so a pose with the product in the other hand ranks as close. */
-                mirror: boolean;
+                mirror?: boolean;
             };
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3708,9 +4275,9 @@ export interface operations {
     };
     listProducts: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description Only the products of this brand kit. */
@@ -3832,6 +4399,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3880,6 +4448,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3935,6 +4504,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -3984,9 +4554,9 @@ export interface operations {
     };
     listProjects: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -4079,6 +4649,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4127,6 +4698,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4173,6 +4745,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4225,6 +4798,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4264,6 +4838,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4309,9 +4884,9 @@ export interface operations {
     };
     listWebhookEndpoints: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -4404,6 +4979,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4452,6 +5028,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4498,6 +5075,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4556,14 +5134,15 @@ export interface operations {
     };
     listWebhookDeliveries: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1-100). */
-                limit: number;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4612,6 +5191,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4664,6 +5244,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;
@@ -4712,6 +5293,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b */
                 id: string;
             };
             cookie?: never;

@@ -30,6 +30,7 @@ export type BrandKit = Schemas['BrandKitDto'];
 export type Avatar = Schemas['AvatarDto'];
 export type Product = Schemas['ProductDto'];
 export type PoseTemplate = Schemas['PoseTemplateDto'];
+export type PoseDetection = Schemas['PoseDetectionDto'];
 export type Project = Schemas['ProjectDto'];
 export type Generation = Schemas['GenerationDto'];
 export type GenerationStatus = Schemas['GenerationStatus'];

@@ -1,18 +1,24 @@
 import { createApp } from './bootstrap.js';
 import { loadConfigFromProcessOrExit } from './config/app-config.js';
+import { closeOnSignals } from './infra/process/close-on-signals.js';
+import { drainHttpThenClose } from './infra/process/drain-http.js';
 import { DevAccessService } from './users/dev-access.service.js';
 
 const config = loadConfigFromProcessOrExit();
 const app = await createApp(config);
-app.enableShutdownHooks();
-await app.listen({ port: config.port, host: '0.0.0.0' });
+closeOnSignals(drainHttpThenClose(app), config.shutdownTimeoutMs);
+await app.init();
+const devApiKey = app.get(DevAccessService).devApiKey;
+// The first-run key is printed below and works for anyone who can reach the port: loopback only, unless HOST says otherwise.
+const host = config.host ?? (devApiKey ? '127.0.0.1' : '0.0.0.0');
+await app.listen({ port: config.port, host });
 
 const base = `http://localhost:${config.port}`;
-const devApiKey = app.get(DevAccessService).devApiKey;
 const lines = [
   `Lumiku Pose is listening on ${base}`,
   `  Swagger UI:   ${base}/docs`,
   `  OpenAPI:      ${base}/openapi.json`,
+  `  Bound to:     ${host}${config.host ? ' (HOST)' : devApiKey ? ' (the development key is in use; set HOST to listen elsewhere)' : ''}`,
   `  Database:     ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`,
   ...(devApiKey
     ? [
@@ -20,5 +26,6 @@ const lines = [
         `  Try it:       curl -H "Authorization: Bearer ${devApiKey}" ${base}/v1/brand-kits`,
       ]
     : []),
+  `  Logs:         one line per request at LOG_LEVEL=${config.logLevel}; Ctrl-C stops`,
 ];
 console.log(lines.join('\n'));

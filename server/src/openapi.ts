@@ -5,7 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildOpenApiDocument, createApp } from './bootstrap.js';
+import { createApp } from './bootstrap.js';
+import { buildOpenApiDocument } from './openapi-document.js';
 import { loadConfig } from './config/app-config.js';
 import { SERVER_ROOT } from './infra/database/schema-engine.js';
 

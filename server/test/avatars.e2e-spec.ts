@@ -75,6 +75,12 @@ describe('avatars (e2e)', () => {
     expect(Math.max(thumbnailMetadata.width, thumbnailMetadata.height)).toBeLessThanOrEqual(256);
   });
 
+  it('reads optional fields left empty (as Swagger UI and HTML forms send them) as absent', async () => {
+    const created = await createAvatar(await jpeg(), { gender: '', ageRange: '', style: '', ethnicity: '' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ gender: null, ageRange: null, style: null, ethnicity: null });
+  });
+
   it('serves file URLs without the API key but not once expired or altered', async () => {
     const created = (await createAvatar(await jpeg())).body;
     const url = new URL(created.thumbnailUrl);

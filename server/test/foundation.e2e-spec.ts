@@ -104,6 +104,36 @@ describe('foundation (e2e)', () => {
       expect(duplicate.status).toBe(409);
       expect(duplicate.body.code).toBe('conflict');
     });
+
+    it('sets a credit quota when creating a user and changes it with a PATCH', async () => {
+      const body = { email: 'quota@example.com', name: 'Quota shop', creditQuota: 50 };
+      const created = await t.request('POST', '/v1/admin/users', { body, key: ADMIN_TOKEN });
+      expect(created.status).toBe(201);
+      expect(created.body.user).toMatchObject({ creditQuota: 50, creditsUsed: 0 });
+      const id = created.body.user.id as string;
+
+      const raised = await t.request('PATCH', `/v1/admin/users/${id}`, {
+        body: { creditQuota: 500 },
+        key: ADMIN_TOKEN,
+      });
+      expect(raised.status).toBe(200);
+      expect(raised.body).toMatchObject({ id, name: 'Quota shop', creditQuota: 500 });
+      const unlimited = await t.request('PATCH', `/v1/admin/users/${id}`, {
+        body: { creditQuota: null },
+        key: ADMIN_TOKEN,
+      });
+      expect(unlimited.body.creditQuota).toBeNull();
+
+      expect(
+        (await t.request('PATCH', `/v1/admin/users/${id}`, { body: { creditQuota: -1 }, key: ADMIN_TOKEN })).status,
+      ).toBe(400);
+      expect((await t.request('PATCH', `/v1/admin/users/${id}`, { body: { creditQuota: 1 } })).status).toBe(401);
+      const missing = await t.request('PATCH', '/v1/admin/users/00000000-0000-4000-8000-000000000000', {
+        body: { creditQuota: 1 },
+        key: ADMIN_TOKEN,
+      });
+      expect(missing.status).toBe(404);
+    });
   });
 
   describe('OpenAPI', () => {

@@ -91,17 +91,35 @@ describe('metrics (e2e)', () => {
 
     const summary = await get(`/v1/metrics/summary?from=${period()}&to=${period()}`);
     expect(summary.status).toBe(200);
+    // The avatar upload is its own line, never added into the pose totals.
     expect(summary.body).toEqual({
-      byBrandKit: [expect.objectContaining({ brandKitId: merchant.brandKitId, timesCreated: 101, timesExported: 3 })],
-      byPeriod: [
+      byBrandKit: expect.arrayContaining([
+        expect.objectContaining({
+          brandKitId: merchant.brandKitId,
+          designType: 'pose',
+          timesCreated: 100,
+          timesExported: 3,
+        }),
+        expect.objectContaining({
+          brandKitId: merchant.brandKitId,
+          designType: 'avatar',
+          timesCreated: 1,
+          timesExported: 0,
+        }),
+      ]),
+      byPeriod: expect.arrayContaining([
         expect.objectContaining({
           period: period(),
+          designType: 'pose',
           generations: 1,
-          timesCreated: 101,
+          timesCreated: 100,
           formatBreakdown: { 'instagram-post': 2, 'whatsapp-status': 1 },
         }),
-      ],
+        expect.objectContaining({ period: period(), designType: 'avatar', timesCreated: 1 }),
+      ]),
     });
+    expect(summary.body.byBrandKit).toHaveLength(2);
+    expect(summary.body.byPeriod).toHaveLength(2);
   });
 
   it('counts a canceled generation with the poses that finished, once', async () => {

@@ -301,6 +301,21 @@ describe('pose templates (e2e)', () => {
     expect([metadata.width, metadata.height]).toEqual([512, 1024]);
   });
 
+  it("gives each list item a controlImageUrl that answers the template's PNG", async () => {
+    const list = (await get(alice.apiKey, '/v1/pose-templates?category=fashion-standing&limit=2')).body as {
+      data: Template[];
+    };
+    expect(list.data).toHaveLength(2);
+    for (const template of list.data) {
+      expect(template.controlImageUrl).toBe(`/v1/pose-templates/${template.id}/control-image`);
+      const image = await fetch(`${t.baseUrl}${String(template.controlImageUrl)}`, {
+        headers: { authorization: `Bearer ${alice.apiKey}` },
+      });
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/png');
+    }
+  });
+
   it('ranks the mirror image of a pose first when mirror=true', async () => {
     const page = await get(
       alice.apiKey,

@@ -8,6 +8,11 @@ export type PoseTemplateImportParams = Omit<Schemas['ImportPoseTemplatesDto'], '
   files: { file: Uploadable; filename: string }[];
 };
 
+/** The optional fields of `fromPhoto`; what is left out is derived from the photo or defaulted. */
+export type PoseTemplateFromPhotoParams = Omit<Schemas['CreatePoseTemplateFromPhotoDto'], 'file'> & {
+  filename?: string;
+};
+
 export class PoseTemplates extends Resource {
   list(query: QueryOf<'listPoseTemplates'> = {}, options?: RequestOptions) {
     return this.paginate<PoseTemplate>('/v1/pose-templates', { query }, options);
@@ -64,5 +69,18 @@ export class PoseTemplates extends Resource {
       { method: 'POST', path: '/v1/pose-templates/import', form },
       options,
     );
+  }
+
+  /**
+   * Makes a template of your own from a photo of one person (JPEG, PNG or WebP): the detector's joints
+   * become its keypoints. Throws UnprocessableEntityError with code `no_person_found` when nobody is there.
+   */
+  async fromPhoto(
+    file: Uploadable,
+    { filename, ...fields }: PoseTemplateFromPhotoParams = {},
+    options?: RequestOptions,
+  ) {
+    const form = await toFormData(fields, [{ field: 'file', file, filename }]);
+    return this.call<PoseTemplate>({ method: 'POST', path: '/v1/pose-templates/from-photo', form }, options);
   }
 }

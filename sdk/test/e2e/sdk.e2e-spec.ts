@@ -7,12 +7,19 @@ import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { havePoseFixtures, POSE_FIXTURES_DIR } from '../../../server/test/pose-templates/pose-fixtures.js';
 import { laneName } from '../../../server/test/support/lanes.js';
+import {
+  annotatedPhotos,
+  COCO_FIXTURES_ABSENT,
+  cocoFixturesPresent,
+  singlePersonCases,
+} from '../../../server/test/vision/coco-fixtures.js';
 import { startTestApp, type TestApp } from '../../../server/test/support/test-app.js';
 import {
   AuthenticationError,
   Lumiku,
   NotFoundError,
   PermissionDeniedError,
+  UnprocessableEntityError,
   type GenerationProgress,
 } from '../../src/index.js';
 
@@ -163,6 +170,33 @@ describe(`SDK against the real server (${laneName} lane)`, () => {
       expect(result.rejected.length).toBeGreaterThan(0);
       const image = await lumiku.poseTemplates.controlImage(result.imported[0].id, { width: 256, height: 384 });
       expect(image.type).toBe('image/png');
+    },
+  );
+
+  (cocoFixturesPresent ? it : it.skip)(
+    `reads poses from photos: detections, a template from a photo, no_person_found${cocoFixturesPresent ? '' : ` (${COCO_FIXTURES_ABSENT})`}`,
+    async () => {
+      const [person] = await singlePersonCases(await annotatedPhotos());
+      const detection = await lumiku.poseDetections.create(person.image, { filename: person.name });
+      expect(detection).toMatchObject({ width: person.width, height: person.height });
+      expect(detection.people.length).toBeGreaterThanOrEqual(1);
+      expect(detection.people[0].keypoints).toHaveLength(18);
+
+      const template = await lumiku.poseTemplates.fromPhoto(new Blob([new Uint8Array(person.image)]), {
+        filename: person.name,
+        name: 'From a photo',
+        category: 'fashion-standing',
+      });
+      expect(template).toMatchObject({ name: 'From a photo', category: 'fashion-standing', shared: false });
+      expect(template.keypoints).toHaveLength(18);
+      await expect(lumiku.poseTemplates.retrieve(template.id)).resolves.toMatchObject({ id: template.id });
+
+      const emptyRoom = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#d8d2c4' } })
+        .jpeg()
+        .toBuffer();
+      const refused = await lumiku.poseTemplates.fromPhoto(emptyRoom).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(UnprocessableEntityError);
+      expect(refused).toMatchObject({ status: 422, code: 'no_person_found' });
     },
   );
 

@@ -82,10 +82,15 @@ function toDto(row: DesignMetrics): DesignMetricsDto {
 }
 
 /** Totals per key, in first-seen order of the (already sorted) rows. */
+/** Totals per (key, design type), in the order the rows first show each pair. */
 function totalsBy<Key extends string | null>(rows: DesignMetrics[], keyOf: (row: DesignMetrics) => Key) {
-  const totals = new Map<Key, MetricsTotalsDto>();
-  for (const row of rows) totals.set(keyOf(row), addTo(totals.get(keyOf(row)) ?? emptyTotals(), row));
-  return [...totals];
+  const totals = new Map<string, { key: [Key, DesignType]; totals: MetricsTotalsDto }>();
+  for (const row of rows) {
+    const key: [Key, DesignType] = [keyOf(row), row.designType as DesignType];
+    const id = JSON.stringify(key);
+    totals.set(id, { key, totals: addTo(totals.get(id)?.totals ?? emptyTotals(), row) });
+  }
+  return [...totals.values()].map(({ key, totals: sum }) => [key, sum] as const);
 }
 
 /**
@@ -181,9 +186,18 @@ export class MetricsService {
 
   async summary(userId: string, from: string | undefined, to: string | undefined): Promise<MetricsSummaryDto> {
     const rows = await this.repository.list(userId, { fromPeriod: from, toPeriod: to });
+    // Poses and avatar uploads count different things, so each total stays within one design type.
     return {
-      byBrandKit: totalsBy(rows, (row) => row.brandKitId).map(([brandKitId, totals]) => ({ brandKitId, ...totals })),
-      byPeriod: totalsBy(rows, (row) => row.period).map(([period, totals]) => ({ period, ...totals })),
+      byBrandKit: totalsBy(rows, (row) => row.brandKitId).map(([[brandKitId, designType], totals]) => ({
+        brandKitId,
+        designType,
+        ...totals,
+      })),
+      byPeriod: totalsBy(rows, (row) => row.period).map(([[period, designType], totals]) => ({
+        period,
+        designType,
+        ...totals,
+      })),
     };
   }
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
-import { CreateUserDto } from './dto/create-user.dto.js';
-import { CreatedUserDto } from './dto/user.dto.js';
+import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
+import { CreateUserDto, UpdateUserDto } from './dto/create-user.dto.js';
+import { CreatedUserDto, UserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('admin')
@@ -17,6 +18,13 @@ export class AdminUsersController {
   /** Creates a user (tenant) and its first API key. Needs `Authorization: Bearer <ADMIN_TOKEN>`. */
   @Post()
   createUser(@Body() body: CreateUserDto): Promise<CreatedUserDto> {
-    return this.users.createWithKey(body.email, body.name);
+    return this.users.createWithKey(body);
+  }
+
+  /** Changes a user's name or credit quota (null: unlimited). Needs `Authorization: Bearer <ADMIN_TOKEN>`. */
+  @Patch(':id')
+  @ApiProblems(404)
+  updateUser(@Param('id', new ResourceIdPipe('User')) id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+    return this.users.update(id, body);
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ProblemException } from '../common/errors/problem.js';
 import { DatabaseService } from '../infra/database/database.service.js';
+import type { CreateUserDto, UpdateUserDto } from './dto/create-user.dto.js';
 import type { CreatedUserDto, UserDto } from './dto/user.dto.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -26,12 +28,21 @@ export class UsersService {
   ) {}
 
   /** Creates a user and its first API key together: no user is ever left without a key. */
-  createWithKey(email: string, name: string): Promise<CreatedUserDto> {
+  createWithKey({ email, name, creditQuota }: CreateUserDto): Promise<CreatedUserDto> {
     return this.database.transaction(async (tx) => {
-      const user = await this.repository.create({ email: email.toLowerCase(), name }, tx);
+      const user = await this.repository.create(
+        { email: email.toLowerCase(), name, creditQuota: creditQuota ?? null },
+        tx,
+      );
       const key = await this.apiKeys.create(user.id, 'default', { tx });
       return { user: toUserDto(user), apiKey: key.secret };
     });
+  }
+
+  async update(id: string, { name, creditQuota }: UpdateUserDto): Promise<UserDto> {
+    const user = await this.repository.update(id, { name, creditQuota });
+    if (!user) throw ProblemException.notFound('User');
+    return toUserDto(user);
   }
 
   ensure(email: string, name: string): Promise<UserRow> {

@@ -67,12 +67,17 @@ export class ListMetricsQueryDto extends PeriodRangeQueryDto {
 
 export class BrandKitTotalsDto extends MetricsTotalsDto {
   brandKitId!: string | null;
+  @ApiProperty({ enum: DESIGN_TYPES, enumName: 'DesignType' })
+  designType!: DesignType;
 }
 
 export class PeriodTotalsDto extends MetricsTotalsDto {
   period!: string;
+  @ApiProperty({ enum: DESIGN_TYPES, enumName: 'DesignType' })
+  designType!: DesignType;
 }
 
+/** Totals per brand kit and per month, each split by design type: poses and avatar uploads never add up. */
 export class MetricsSummaryDto {
   byBrandKit!: BrandKitTotalsDto[];
   byPeriod!: PeriodTotalsDto[];
