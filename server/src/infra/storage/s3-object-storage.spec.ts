@@ -6,51 +6,62 @@ import { itBehavesAsObjectStorage, itListsWhatItStores } from '../../../test/sto
 import { makeObjectKey } from './object-key.js';
 import { S3ObjectStorage } from './s3-object-storage.js';
 
-/** A real S3 protocol server (s3rver, SigV4-checking) on 127.0.0.1, backed by a temporary folder. */
-describe('S3ObjectStorage against a local S3 server', () => {
+/** A real S3 protocol server (s3rver) on 127.0.0.1, backed by a temporary folder, and a storage talking to it. */
+function localS3(options: { checkSignatures: boolean }) {
   let directory: string;
   let server: S3rver;
-  let storage: S3ObjectStorage;
+  const local = {
+    storage: undefined as unknown as S3ObjectStorage,
+    async start() {
+      directory = await mkdtemp(path.join(tmpdir(), 'lumiku-s3rver-'));
+      server = new S3rver({
+        address: '127.0.0.1',
+        port: 0,
+        silent: true,
+        directory,
+        configureBuckets: [{ name: 'lumiku-test' }],
+        allowMismatchedSignatures: !options.checkSignatures,
+      });
+      const { port } = await server.run();
+      local.storage = new S3ObjectStorage({
+        bucket: 'lumiku-test',
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+      });
+    },
+    async stop() {
+      local.storage.destroy();
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+  return local;
+}
 
-  beforeAll(async () => {
-    directory = await mkdtemp(path.join(tmpdir(), 'lumiku-s3rver-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory,
-      configureBuckets: [{ name: 'lumiku-test' }],
-    });
-    const { port } = await server.run();
-    storage = new S3ObjectStorage({
-      bucket: 'lumiku-test',
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-    });
-  });
-  afterAll(async () => {
-    storage.destroy();
-    await server.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+/** Against s3rver checking SigV4 signatures. */
+describe('S3ObjectStorage against a local S3 server', () => {
+  const s3 = localS3({ checkSignatures: true });
+  const storage = () => s3.storage;
+  beforeAll(() => s3.start());
+  afterAll(() => s3.stop());
 
-  itBehavesAsObjectStorage(() => storage, { listing: false });
+  itBehavesAsObjectStorage(storage, { listing: false });
 
   describe('presigned URLs', () => {
     const key = makeObjectKey({ collection: 'tests', ownerId: 'owner', variant: 'presigned', extension: 'png' });
-    beforeAll(() => storage.put(key, Buffer.from('presigned body'), 'image/png'));
+    beforeAll(() => storage().put(key, Buffer.from('presigned body'), 'image/png'));
 
     it('load without credentials', async () => {
-      const response = await fetch(await storage.signedUrl(key, { apiBaseUrl: 'http://unused.test' }));
+      const response = await fetch(await storage().signedUrl(key, { apiBaseUrl: 'http://unused.test' }));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('image/png');
       expect(await response.text()).toBe('presigned body');
     });
 
     it('stop loading when the signature or the key is altered', async () => {
-      const url = new URL(await storage.signedUrl(key, { apiBaseUrl: 'http://unused.test' }));
+      const url = new URL(await storage().signedUrl(key, { apiBaseUrl: 'http://unused.test' }));
       const tampered = new URL(url);
       const signature = tampered.searchParams.get('X-Amz-Signature')!;
       tampered.searchParams.set('X-Amz-Signature', (signature.startsWith('0') ? '1' : '0') + signature.slice(1));
@@ -61,7 +72,7 @@ describe('S3ObjectStorage against a local S3 server', () => {
     });
 
     it('stop loading once expired', async () => {
-      const url = await storage.signedUrl(key, { apiBaseUrl: 'http://unused.test', expiresInSeconds: 1 });
+      const url = await storage().signedUrl(key, { apiBaseUrl: 'http://unused.test', expiresInSeconds: 1 });
       await new Promise((resolve) => setTimeout(resolve, 2100));
       expect((await fetch(url)).status).toBe(403);
     });
@@ -73,34 +84,9 @@ describe('S3ObjectStorage against a local S3 server', () => {
  * GET (ListObjects and ListObjectsV2) that the AWS SDK sends, while real S3 and MinIO accept it.
  */
 describe('S3ObjectStorage listing against a local S3 server', () => {
-  let directory: string;
-  let server: S3rver;
-  let storage: S3ObjectStorage;
+  const s3 = localS3({ checkSignatures: false });
+  beforeAll(() => s3.start());
+  afterAll(() => s3.stop());
 
-  beforeAll(async () => {
-    directory = await mkdtemp(path.join(tmpdir(), 'lumiku-s3rver-list-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory,
-      configureBuckets: [{ name: 'lumiku-test' }],
-      allowMismatchedSignatures: true,
-    });
-    const { port } = await server.run();
-    storage = new S3ObjectStorage({
-      bucket: 'lumiku-test',
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-    });
-  });
-  afterAll(async () => {
-    storage.destroy();
-    await server.close();
-    await rm(directory, { recursive: true, force: true });
-  });
-
-  itListsWhatItStores(() => storage);
+  itListsWhatItStores(() => s3.storage);
 });
