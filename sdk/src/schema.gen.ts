@@ -510,7 +510,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shared library and your own templates, newest first unless sorted; every filter narrows the list. */
+        /**
+         * The shared library and your own templates, newest first unless sorted; every filter narrows the list.
+         * @description The shared library and your own templates, newest first unless sorted; every filter narrows the list. Answers carry an `ETag`: send it back in `If-None-Match` for a 304 without a body while nothing changed. Usage counters in the list may lag finished generations by a few seconds.
+         */
         get: operations["listPoseTemplates"];
         put?: never;
         /** Creates a template of your own from 18 OpenPose keypoints; placement and difficulty are derived unless given. */
@@ -585,7 +588,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One pose template with its keypoints. */
+        /** One pose template with its keypoints; `If-None-Match` with its `ETag` answers 304 while it is unchanged. */
         get: operations["getPoseTemplate"];
         put?: never;
         post?: never;
@@ -3751,6 +3754,13 @@ export interface operations {
                     "application/json": components["schemas"]["PoseTemplateListDto"];
                 };
             };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -4007,6 +4017,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PoseTemplateDto"];
                 };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {

@@ -3,7 +3,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AvatarsModule } from './avatars/avatars.module.js';
 import { BrandKitLogosModule } from './brand-kit-logos/brand-kit-logos.module.js';
 import { BrandKitsModule } from './brand-kits/brand-kits.module.js';
-import { AuthModule } from './common/auth/auth.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { LimitsModule } from './common/limits/limits.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';

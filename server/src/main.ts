@@ -12,8 +12,11 @@ const devApiKey = app.get(DevAccessService).devApiKey;
 // The first-run key is printed below and works for anyone who can reach the port: loopback only, unless HOST says otherwise.
 const host = config.host ?? (devApiKey ? '127.0.0.1' : '0.0.0.0');
 await app.listen({ port: config.port, host });
+// PORT=0 asks for any free port: print the one bound.
+const address = app.getHttpServer().address();
+const port = address && typeof address === 'object' ? address.port : config.port;
 
-const base = `http://localhost:${config.port}`;
+const base = `http://localhost:${port}`;
 const lines = [
   `Lumiku Pose is listening on ${base}`,
   `  Swagger UI:   ${base}/docs`,
@@ -26,6 +29,6 @@ const lines = [
         `  Try it:       curl -H "Authorization: Bearer ${devApiKey}" ${base}/v1/brand-kits`,
       ]
     : []),
-  `  Logs:         one line per request at LOG_LEVEL=${config.logLevel}; Ctrl-C stops`,
+  `  Logs:         ${config.logLevel === 'info' ? 'writes and errors at LOG_LEVEL=info, 1 in 100 reads' : `LOG_LEVEL=${config.logLevel}`}; Ctrl-C stops`,
 ];
 console.log(lines.join('\n'));

@@ -29,13 +29,16 @@ function startWorker(t: TestApp, storage: TestStorage): ChildProcess {
   return worker;
 }
 
-async function workerReady(worker: ChildProcess): Promise<void> {
-  let output = '';
-  for await (const chunk of worker.stdout!) {
-    output += String(chunk);
-    if (output.includes('is processing generation slots')) return;
-  }
-  throw new Error(`worker exited before it was ready: ${output}`);
+/** Resolves once the worker says it is ready; its output is read to the end, so its pipe never closes early. */
+function workerReady(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      output += String(chunk);
+      if (output.includes('is processing generation slots')) resolve();
+    });
+    worker.once('exit', () => reject(new Error(`worker exited before it was ready: ${output}`)));
+  });
 }
 
 // Bull needs Redis: this runs on the services lane, against the built worker.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { LIBRARY_FINGERPRINT_KEY } from '../src/pose-templates/pose-library.seeder.js';
 import { POSE_FIXTURES_DIR, havePoseFixtures } from './pose-templates/pose-fixtures.js';
 import { createTestStorage, startTestApp, type TestApp, type TestStorage } from './support/test-app.js';
 
@@ -337,7 +338,7 @@ describe('pose templates (e2e)', () => {
     expect(plain.body.data.map((entry: Template) => entry.id)).not.toContain(mirrored.id);
   });
 
-  it('re-seeds on the next start: unchanged rows kept with their statistics, edits undone, vanished ones retired', async () => {
+  it('re-seeds on a start with a changed library: unchanged rows kept with their statistics, edits undone, vanished ones retired', async () => {
     const before = (await get(alice.apiKey, '/v1/pose-templates/categories')).body.data;
     const [used, edited] = (await get(alice.apiKey, '/v1/pose-templates?category=kids&limit=2')).body
       .data as Template[];
@@ -356,6 +357,8 @@ describe('pose templates (e2e)', () => {
       },
     });
 
+    // A start whose library matches the stored fingerprint compares nothing; a forgotten one stands for a change.
+    await t.database.client.serverState.delete({ where: { key: LIBRARY_FINGERPRINT_KEY } });
     await t.close();
     t = await startTestApp({ storage, env: datasetEnv });
     expect((await get(alice.apiKey, '/v1/pose-templates/categories')).body.data).toEqual(before);

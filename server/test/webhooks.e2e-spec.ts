@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { createMerchant, readEventStream, type Merchant } from './support/generation-fixtures.js';
 import { createTestStorage, startTestApp, type TestApp } from './support/test-app.js';
+import { WebhookEvents } from '../src/webhooks/webhook-events.service.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.js';
 
 /** Polls until `check` returns a value that is not undefined. */
@@ -331,6 +332,32 @@ describe('webhook deliveries across a restart (e2e)', () => {
       }
     } finally {
       await storage.dispose();
+      await receiver.close();
+    }
+  });
+});
+
+describe('webhook deliveries whose job was lost (e2e)', () => {
+  it('the periodic sweep sends a delivery committed without its job, with no restart', async () => {
+    const receiver = await startWebhookReceiver();
+    const t = await startTestApp({ env: { ...WEBHOOK_ENV, RECONCILE_INTERVAL_MS: '300' } });
+    try {
+      const user = await t.createUser();
+      const endpoint = await t.request('POST', '/v1/webhook-endpoints', {
+        key: user.apiKey,
+        body: { url: receiver.url('/lost-job'), events: ['generation.completed'] },
+      });
+      // Committed like any event, but never dispatched: the process that would enqueue it died after the commit.
+      const events = t.app.get(WebhookEvents);
+      await t.database.transaction((tx) =>
+        events.recordFor(tx, user.id, 'webhook.test', { message: 'committed, never enqueued' }, [endpoint.body]),
+      );
+      const [delivered] = await receiver.waitFor('/lost-job', 1);
+      expect(new Webhook(endpoint.body.secret).verify(delivered.rawBody, delivered.headers)).toMatchObject({
+        type: 'webhook.test',
+      });
+    } finally {
+      await t.close();
       await receiver.close();
     }
   });

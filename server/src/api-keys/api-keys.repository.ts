@@ -9,8 +9,6 @@ export interface NewApiKey {
   corsOrigins?: string[];
 }
 
-const LAST_USED_RESOLUTION_MS = 60_000;
-
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly database: DatabaseService) {}
@@ -53,10 +51,7 @@ export class ApiKeysRepository {
     return this.database.client.apiKey.update({ where: { id }, data: { revokedAt: null } });
   }
 
-  /** Records use at most once a minute per key, so reads stay reads. */
-  async touch(id: string, lastUsedAt: Date | null): Promise<void> {
-    const now = Date.now();
-    if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
-    await this.database.client.apiKey.update({ where: { id }, data: { lastUsedAt: new Date(now) } });
+  async recordUse(id: string, at: Date): Promise<void> {
+    await this.database.client.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
   }
 }

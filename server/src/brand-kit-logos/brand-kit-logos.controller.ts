@@ -1,7 +1,7 @@
 import { Controller, Param, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
+import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
 import { readImageUpload } from '../media/image-upload.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
+import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';

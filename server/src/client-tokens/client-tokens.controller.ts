@@ -1,6 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
+import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { ClientTokensService } from './client-tokens.service.js';
 import { ClientTokenDto } from './dto/client-token.dto.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import type { AuthContext } from '../common/auth/auth-context.js';
+import type { AuthContext } from '../auth/auth-context.js';
 import { ProblemCode, ProblemException } from '../common/errors/problem.js';
 import { readClientToken, signClientToken, type ClientTokenClaims } from './client-token-format.js';
 import { clientTokenRoute, type ClientTokenScope } from './client-token-scopes.js';

@@ -1,6 +1,18 @@
 import type { MessageEvent } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
+
+/** The streams each server has open, so a shutdown can end them instead of waiting for clients to leave. */
+const openStreams = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+
+/**
+ * Ends every event stream of `server`. Called when the API drains: a stream never finishes by itself, and
+ * its client (EventSource, the SDK) reconnects, to another process, and catches up from the database.
+ */
+export function endEventStreams(server: FastifyInstance): void {
+  for (const response of openStreams.get(server) ?? []) response.end(': the server is shutting down; reconnect\n\n');
+}
 
 /**
  * Streams an observable as Server-Sent Events on a reply the caller has already
@@ -33,5 +45,10 @@ export function sendEventStream(reply: FastifyReply, events: Observable<MessageE
     },
     complete: () => response.end(),
   });
-  response.on('close', () => subscription.unsubscribe());
+  const streams = openStreams.get(reply.server) ?? new Set<ServerResponse>();
+  openStreams.set(reply.server, streams.add(response));
+  response.on('close', () => {
+    streams.delete(response);
+    subscription.unsubscribe();
+  });
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -27,7 +28,12 @@ export interface AppConfig {
   /** An in-progress Idempotency-Key whose request died can be taken over after this long. */
   idempotencyLeaseMs: number;
   generation: {
+    /** Provider calls in flight per provider in this process (the provider gate). */
     concurrency: number;
+    /** Slot jobs this process holds at once; beyond `concurrency`, they claim and record while others render. */
+    jobConcurrency: number;
+    /** How often a running generation's finished slots are folded into its counters and progress events. */
+    progressIntervalMs: number;
     providers: ProviderName[];
     maxPoses: number;
     /** Credits per succeeded pose, by provider (1 when not listed). */
@@ -62,6 +68,15 @@ export interface AppConfig {
     /** Overrides the hosted model's address (a dedicated endpoint, or a test server on 127.0.0.1). */
     endpointUrl: string | undefined;
   };
+  caches: {
+    /**
+     * How long a verified API key is trusted without the database. Revocations reach every process over the
+     * event bus at once; this bounds a revocation whose event was lost.
+     */
+    apiKeyTtlMs: number;
+    /** Age at most of a cached pose-template list page: how stale its usage counters may be (0: no cache). */
+    poseTemplateListTtlMs: number;
+  };
   rateLimit: {
     /** Requests one API key (or, unauthenticated, one address) may send per window. */
     requests: number;
@@ -71,6 +86,14 @@ export interface AppConfig {
   replicate: { token: string | undefined; baseUrl: string | undefined; model: ReplicateModel; ipAdapterScale: number };
   uploads: { maxAvatarBytes: number; maxProductBytes: number };
   poseDatasetPath: string | undefined;
+  images: {
+    /** Image decodes running at once across uploads, background removal and renders (IMAGE_JOBS). */
+    jobs: number;
+    /** libvips threads per image job (IMAGE_THREADS). */
+    threads: number;
+    /** Worker threads drawing control images; 0 draws them on the event loop (RENDER_THREADS). */
+    renderThreads: number;
+  };
   poseDetector: {
     /** `off` loads nothing and answers 503 `pose_detector_disabled` on the detection route. */
     kind: 'movenet' | 'off';
@@ -158,6 +181,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_MS,
     generation: {
       concurrency: env.GENERATION_CONCURRENCY,
+      jobConcurrency: env.GENERATION_JOB_CONCURRENCY ?? 2 * env.GENERATION_CONCURRENCY,
+      progressIntervalMs: env.GENERATION_PROGRESS_INTERVAL_MS,
       providers: env.GENERATION_PROVIDERS,
       maxPoses: env.MAX_POSES_PER_GENERATION,
       creditCosts: env.GENERATION_CREDIT_COSTS,
@@ -179,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       ipAdapterScale: env.IP_ADAPTER_SCALE,
     },
     backgroundRemoval: { kind: env.BACKGROUND_REMOVAL, endpointUrl: env.HF_SEGMENTATION_ENDPOINT_URL },
+    caches: { apiKeyTtlMs: env.API_KEY_CACHE_TTL, poseTemplateListTtlMs: env.POSE_TEMPLATE_CACHE_TTL },
     rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW },
     fal: { key: env.FAL_KEY, baseUrl: env.FAL_BASE_URL, model: env.FAL_MODEL, ipAdapterScale: env.IP_ADAPTER_SCALE },
     replicate: {
@@ -192,6 +218,11 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       maxProductBytes: env.MAX_PRODUCT_SIZE_MB * MEGABYTE,
     },
     poseDatasetPath: env.POSE_DATASET_PATH ? path.resolve(env.POSE_DATASET_PATH) : undefined,
+    images: {
+      jobs: env.IMAGE_JOBS,
+      threads: env.IMAGE_THREADS ?? availableParallelism(),
+      renderThreads: env.RENDER_THREADS ?? Math.min(2, availableParallelism()),
+    },
     poseDetector: { kind: env.POSE_DETECTOR, queueLimit: env.POSE_DETECTOR_QUEUE_LIMIT },
     s3: env.S3_BUCKET
       ? {

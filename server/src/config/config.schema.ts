@@ -97,6 +97,8 @@ export const environmentSchema = z
     ORPHAN_SWEEP_INTERVAL_MS: positiveInt(86_400_000).default(3_600_000),
     IDEMPOTENCY_LEASE_MS: positiveInt(3_600_000).default(60_000),
     GENERATION_CONCURRENCY: positiveInt(256).default(8),
+    GENERATION_JOB_CONCURRENCY: positiveInt(1024).optional(),
+    GENERATION_PROGRESS_INTERVAL_MS: positiveInt(60_000).default(200),
     GENERATION_PROVIDERS: providerList.default(['local-preview']),
     GENERATION_CREDIT_COSTS: creditCosts.default({}),
     GENERATION_ATTEMPTS: positiveInt(20).default(3),
@@ -115,6 +117,8 @@ export const environmentSchema = z
     HF_IDENTITY: z.enum(['none', 'ip-adapter']).default('none'),
     BACKGROUND_REMOVAL: z.enum(['local', 'huggingface']).default('local'),
     HF_SEGMENTATION_ENDPOINT_URL: httpUrl.optional(),
+    API_KEY_CACHE_TTL: duration.default(10_000),
+    POSE_TEMPLATE_CACHE_TTL: duration.default(5_000),
     RATE_LIMIT_REQUESTS: positiveInt(1_000_000).default(6_000),
     RATE_LIMIT_WINDOW: duration.default(60_000),
     MAX_RUNNING_GENERATIONS: positiveInt(100_000).default(100),
@@ -125,6 +129,12 @@ export const environmentSchema = z
     POSE_DATASET_PATH: z.string().min(1).optional(),
     POSE_DETECTOR: z.enum(['movenet', 'off']).default('movenet'),
     POSE_DETECTOR_QUEUE_LIMIT: positiveInt(10_000).default(64),
+    /** Image decodes (uploads, background removal, renders) running at once; the others queue. */
+    IMAGE_JOBS: positiveInt(64).default(1),
+    /** libvips threads per image job; the number of cores when unset. */
+    IMAGE_THREADS: positiveInt(256).optional(),
+    /** Worker threads drawing control images; 0 draws on the event loop; min(2, cores) when unset. */
+    RENDER_THREADS: z.coerce.number().int().min(0).max(64).optional(),
     FAL_KEY: z.string().min(1).optional(),
     FAL_BASE_URL: httpUrl.optional(),
     FAL_MODEL: z.enum(FAL_MODELS).default('fal-ai/sdxl-controlnet-union'),

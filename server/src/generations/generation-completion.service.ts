@@ -51,9 +51,9 @@ export function generationOutcome(generation: PoseGeneration, createdPoseMs: num
 }
 
 /**
- * After each slot: a progress event; after the last one, the single move to a
- * final status. The conditional UPDATE decides which worker performs it, so the
- * statistics and the `generation.completed` event happen exactly once.
+ * After each count of finished slots: a progress event; after the count that reaches the total, the single
+ * move to a final status. The conditional UPDATE decides which count performs it, so the statistics and
+ * the `generation.completed` event happen exactly once.
  */
 @Injectable()
 export class GenerationCompletion {
@@ -64,16 +64,21 @@ export class GenerationCompletion {
     private readonly metrics: MetricsService,
   ) {}
 
-  async afterSlot(generationId: string, counters: GenerationCounters): Promise<void> {
+  /** `counted` is how many slots the count that returned `counters` folded in. */
+  async afterCount(generationId: string, counters: GenerationCounters, counted: number): Promise<void> {
     await this.events.publish(generationId, { type: 'progress', ...progressSnapshot(counters) });
     const finished = counters.successfulPoses + counters.failedPoses + counters.canceledPoses;
     if (finished < counters.totalPoses) return;
     if (counters.status === 'canceled') {
-      await this.events.publish(generationId, { type: 'completed', ...progressSnapshot(counters) });
+      // Counts fold each slot in once, so only one of them crosses the total.
+      if (finished - counted < counters.totalPoses) {
+        await this.events.publish(generationId, { type: 'completed', ...progressSnapshot(counters) });
+      }
       return;
     }
     const status = finalStatus(counters);
     const recorded = await this.repository.transaction(async (tx) => {
+      await this.repository.lockCounts(tx);
       if (!(await this.repository.complete(generationId, status, ['pending', 'processing'], tx))) return undefined;
       await this.repository.recordTemplateOutcomes(generationId, tx);
       const generation = await this.repository.findById(generationId, tx);

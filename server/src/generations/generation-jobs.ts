@@ -23,9 +23,9 @@ export class GenerationJobs {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly repository: GenerationsRepository,
   ) {
-    const { concurrency, jobAttempts, retryBaseMs, rateLimitPerMinute } = config.generation;
+    const { jobConcurrency, jobAttempts, retryBaseMs, rateLimitPerMinute } = config.generation;
     this.queue = driver.queue<SlotJob>(SLOT_QUEUE, {
-      concurrency,
+      concurrency: jobConcurrency,
       attempts: jobAttempts,
       backoffMs: retryBaseMs,
       limiter: rateLimitPerMinute ? { max: rateLimitPerMinute, durationMs: 60_000 } : undefined,

@@ -11,6 +11,7 @@ import { GeneratedPosesService } from './generated-poses.service.js';
 import { GenerationCompletion } from './generation-completion.service.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationJobs } from './generation-jobs.js';
+import { GenerationProgress } from './generation-progress.service.js';
 import { GenerationProgressStream } from './generation-progress-stream.js';
 import { GenerationWorker } from './generation-worker.service.js';
 import { GenerationsController } from './generations.controller.js';
@@ -20,6 +21,7 @@ import { ProjectsController } from './projects.controller.js';
 import { ProjectsRepository } from './projects.repository.js';
 import { ProjectsService } from './projects.service.js';
 import { createProviders } from './providers/create-providers.js';
+import { ProviderGate } from './providers/provider-gate.js';
 import { ProductStageService } from './product-stage/product-stage.service.js';
 import { PROVIDER_CHAIN, SlotRunner } from './slot-runner.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
@@ -35,6 +37,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
       useFactory: (config: AppConfig) =>
         createProviders(config, createLogger(config), {
           policy: { attemptTimeoutMs: config.generation.providerTimeoutMs },
+          gate: new ProviderGate(config.generation.concurrency),
         }),
     },
     ProjectsRepository,
@@ -44,6 +47,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
     GenerationEvents,
     GenerationJobs,
     GenerationCompletion,
+    GenerationProgress,
     GenerationProgressStream,
     GeneratedPosesService,
     SlotRunner,

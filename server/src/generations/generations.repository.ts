@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyScope } from '../common/idempotency/idempotency-scope.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { GenerationStatus, PoseSlotStatus } from '../generated/prisma/enums.js';
+import type { GenerationStatus, IdentityMode, PoseSlotStatus } from '../generated/prisma/enums.js';
 import { DatabaseService, type TransactionClient } from '../infra/database/database.service.js';
 
 export interface NewSlot {
@@ -26,17 +26,6 @@ export interface GenerationCounters {
   rerenders: number;
 }
 
-/** How a finished slot changes the generation's quality figures. */
-export interface SlotQuality {
-  /** The kept render's qualityScore; null when it was not scored. */
-  qualityScore: number | null;
-  lowQuality: boolean;
-  /** Renders beyond the first. */
-  rerenders: number;
-}
-
-const UNSCORED: SlotQuality = { qualityScore: null, lowQuality: false, rerenders: 0 };
-
 /** One render of a slot, as recorded. */
 export interface RenderRecord {
   renderIndex: number;
@@ -47,31 +36,92 @@ export interface RenderRecord {
   poseError: number | null;
 }
 
-const SLOT_OUTCOME_COLUMN = {
-  succeeded: 'successfulPoses',
-  failed: 'failedPoses',
-  canceled: 'canceledPoses',
-} as const;
+/** A slot as its claim returns it: what a run needs of the row itself (the rest is the generation's context). */
+export interface ClaimedSlot {
+  id: string;
+  userId: string;
+  generationId: string;
+  poseTemplateId: string;
+  slotIndex: number;
+  prompt: string;
+  seed: number;
+  /** Renders recorded by earlier runs; this run continues after them. */
+  renders: number;
+}
 
-const slotWithContext = {
-  generation: {
-    include: {
-      brandKit: { select: { colors: true } },
-      avatar: { select: { image: { select: { key: true } } } },
-      product: {
-        select: {
-          placement: true,
-          productType: true,
-          cutout: { select: { key: true } },
-          original: { select: { key: true } },
-        },
-      },
-    },
-  },
-  poseTemplate: { select: { keypoints: true, canvasWidth: true, canvasHeight: true, productPlacement: true } },
-} satisfies Prisma.GeneratedPoseInclude;
+/** What every slot of a generation shares, read once per generation (SlotRunner caches it). */
+export interface GenerationContextRow {
+  userId: string;
+  brandKitId: string;
+  provider: string;
+  width: number;
+  height: number;
+  negativePrompt: string | null;
+  identity: IdentityMode;
+  compositeProduct: boolean;
+  brandColors: string[];
+  avatarKey: string;
+  productPlacement: string | null;
+  productType: string | null;
+  cutoutKey: string | null;
+  originalKey: string;
+}
 
-export type SlotWithContext = Prisma.GeneratedPoseGetPayload<{ include: typeof slotWithContext }>;
+export interface TemplateRow {
+  id: string;
+  keypoints: Prisma.JsonValue;
+  canvasWidth: number;
+  canvasHeight: number;
+  productPlacement: string | null;
+}
+
+/** A new StoredObject row written with the slot that owns it. */
+export interface NewObjectRow {
+  id: string;
+  key: string;
+  contentType: string;
+  size: number;
+  width: number;
+  height: number;
+}
+
+/** A succeeded slot as recorded; `lastRender` is the render not yet in PoseRender (it is logged with the outcome). */
+export interface SlotSuccess {
+  output: NewObjectRow;
+  thumbnail: NewObjectRow;
+  provider: string;
+  modelId: string;
+  providerJobId: string | null;
+  seed: number;
+  generationTime: number;
+  qualityScore: number | null;
+  poseError: number | null;
+  lowQuality: boolean;
+  detectedKeypoints: unknown[] | null;
+  identity: IdentityMode;
+  productPlacement: Record<string, unknown> | null;
+  creditsCharged: number;
+  lastRender: RenderRecord | undefined;
+}
+
+/** A finished slot as a count folds it into its generation, for the per-pose events and late metrics. */
+export interface CountedPose {
+  id: string;
+  slotIndex: number;
+  status: 'succeeded' | 'failed' | 'canceled';
+  qualityScore: number | null;
+  lowQuality: boolean;
+  creditsCharged: number;
+  generationTime: number | null;
+  failureCode: string | null;
+  failureReason: string | null;
+}
+
+/** The generation after a count: its counters, who owns it, and the poses this count folded in. */
+export interface CountResult {
+  counters: (GenerationCounters & { userId: string; brandKitId: string }) | undefined;
+  poses: CountedPose[];
+}
 
 const poseWithObjects = {
   output: { select: { key: true } },
@@ -99,10 +149,13 @@ export class GenerationsRepository {
     try {
       return await this.database.transaction(async (tx) => {
         const created = await tx.poseGeneration.create({ data: { ...generation, id, userId } });
-        await tx.generatedPose.createMany({
+        // One INSERT for every slot, returning the ids to enqueue (no second read).
+        const inserted = await tx.generatedPose.createManyAndReturn({
           data: slots.map((slot, slotIndex) => ({ ...slot, slotIndex, userId, generationId: created.id })),
+          select: { id: true, slotIndex: true },
         });
-        return created;
+        const pendingSlotIds = inserted.sort((a, b) => a.slotIndex - b.slotIndex).map((slot) => slot.id);
+        return { generation: created, pendingSlotIds };
       });
     } catch (error) {
       const earlier =
@@ -110,7 +163,7 @@ export class GenerationsRepository {
           ? await this.findOwned(userId, id)
           : null;
       if (!earlier) throw error;
-      return earlier;
+      return { generation: earlier, pendingSlotIds: await this.slotIds(earlier.id, ['pending']) };
     }
   }
 
@@ -167,68 +220,204 @@ export class GenerationsRepository {
       .then((rows) => rows.map((row) => row.id));
   }
 
-  findSlot(slotId: string): Promise<SlotWithContext | null> {
-    return this.database.client.generatedPose.findUnique({ where: { id: slotId }, include: slotWithContext });
+  /**
+   * Claims a slot for this run in one statement, and moves its generation from pending to processing.
+   * Undefined when the slot is finished, or its generation canceled: the claim reads the generation's
+   * status live, so a cancel is seen by the next slot whatever the context cache holds.
+   */
+  async claimSlot(slotId: string): Promise<ClaimedSlot | undefined> {
+    const [slot] = await this.database.client.$queryRaw<ClaimedSlot[]>`
+      WITH claimed AS (
+        UPDATE "GeneratedPose" AS p
+        SET "status" = 'processing', "startedAt" = NOW(), "attempts" = p."attempts" + 1, "updatedAt" = NOW()
+        FROM "PoseGeneration" AS g
+        WHERE p."id" = ${slotId}::uuid AND p."status" IN ('pending', 'processing')
+          AND g."id" = p."generationId" AND g."status" <> 'canceled'
+        RETURNING p."id", p."userId", p."generationId", p."poseTemplateId", p."slotIndex", p."prompt", p."seed", p."renders"
+      ), started AS (
+        UPDATE "PoseGeneration" SET "status" = 'processing', "startedAt" = NOW(), "updatedAt" = NOW()
+        WHERE "id" = (SELECT "generationId" FROM claimed) AND "status" = 'pending'
+      )
+      SELECT * FROM claimed`;
+    return slot;
   }
 
-  /** Claims a slot for this run; false when it is already finished (or canceled). */
-  async startSlot(slotId: string, generationId: string): Promise<boolean> {
-    const now = new Date();
+  /** The generation's settings with its brand kit colours and source image keys, in one statement. */
+  async generationContext(generationId: string): Promise<GenerationContextRow | undefined> {
+    const [row] = await this.database.client.$queryRaw<GenerationContextRow[]>`
+      SELECT g."userId", g."brandKitId", g."provider", g."width", g."height", g."negativePrompt", g."identity",
+        g."compositeProduct", b."colors" AS "brandColors", avatarImage."key" AS "avatarKey",
+        p."placement" AS "productPlacement", p."productType", cutout."key" AS "cutoutKey", original."key" AS "originalKey"
+      FROM "PoseGeneration" AS g
+      JOIN "BrandKit" AS b ON b."id" = g."brandKitId"
+      JOIN "Avatar" AS a ON a."id" = g."avatarId"
+      JOIN "StoredObject" AS avatarImage ON avatarImage."id" = a."imageObjectId"
+      JOIN "Product" AS p ON p."id" = g."productId"
+      JOIN "StoredObject" AS original ON original."id" = p."originalObjectId"
+      LEFT JOIN "StoredObject" AS cutout ON cutout."id" = p."cutoutObjectId"
+      WHERE g."id" = ${generationId}::uuid`;
+    return row;
+  }
+
+  /** Every template a generation's slots use, in one query. */
+  generationTemplates(generationId: string): Promise<TemplateRow[]> {
+    return this.database.client.poseTemplate.findMany({
+      where: { generatedPoses: { some: { generationId } } },
+      select: { id: true, keypoints: true, canvasWidth: true, canvasHeight: true, productPlacement: true },
+    });
+  }
+
+  /**
+   * Records a succeeded slot in one statement, only if it is still this run's: the outcome, its two
+   * StoredObject rows and its last render. The generation's counters are not touched here: a count
+   * (countFinished) folds finished slots in, many at a time. False when another run recorded it first.
+   */
+  async finishSucceeded(slot: { id: string; userId: string }, success: SlotSuccess): Promise<boolean> {
+    const { output, thumbnail, lastRender } = success;
+    const rendersAtLeast = lastRender ? lastRender.renderIndex + 1 : 0;
+    const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+    const [row] = await this.database.client.$queryRaw<Array<{ count: number }>>`
+      WITH finished AS (
+        UPDATE "GeneratedPose"
+        SET "status" = 'succeeded', "outputObjectId" = ${output.id}::uuid, "thumbnailObjectId" = ${thumbnail.id}::uuid,
+          "provider" = ${success.provider}, "modelId" = ${success.modelId}, "providerJobId" = ${success.providerJobId},
+          "seed" = ${success.seed}, "generationTime" = ${success.generationTime},
+          "qualityScore" = ${success.qualityScore}::float8, "poseError" = ${success.poseError}::float8,
+          "lowQuality" = ${success.lowQuality}, "detectedKeypoints" = ${json(success.detectedKeypoints)}::jsonb,
+          "identity" = ${success.identity}::"IdentityMode", "productPlacement" = ${json(success.productPlacement)}::jsonb,
+          "creditsCharged" = ${success.creditsCharged}, "renders" = GREATEST("renders", ${rendersAtLeast}),
+          "completedAt" = NOW(), "updatedAt" = NOW()
+        WHERE "id" = ${slot.id}::uuid AND "status" = 'processing'
+        RETURNING "id"
+      ), objects AS (
+        INSERT INTO "StoredObject" ("id", "userId", "key", "contentType", "size", "width", "height")
+        SELECT o."id", ${slot.userId}::uuid, o."key", o."contentType", o."size", o."width", o."height"
+        FROM (VALUES
+          (${output.id}::uuid, ${output.key}, ${output.contentType}, ${output.size}::int, ${output.width}::int, ${output.height}::int),
+          (${thumbnail.id}::uuid, ${thumbnail.key}, ${thumbnail.contentType}, ${thumbnail.size}::int, ${thumbnail.width}::int, ${thumbnail.height}::int)
+        ) AS o("id", "key", "contentType", "size", "width", "height")
+        WHERE EXISTS (SELECT 1 FROM finished)
+      ), render AS (
+        INSERT INTO "PoseRender" ("id", "userId", "poseId", "renderIndex", "seed", "provider", "modelId", "qualityScore", "poseError")
+        SELECT ${randomUUID()}::uuid, ${slot.userId}::uuid, "id", ${lastRender?.renderIndex ?? 0}, ${lastRender?.seed ?? 0},
+          ${lastRender?.provider ?? ''}, ${lastRender?.modelId ?? ''}, ${lastRender?.qualityScore ?? null}::float8,
+          ${lastRender?.poseError ?? null}::float8
+        FROM finished WHERE ${lastRender !== undefined}
+        ON CONFLICT ("poseId", "renderIndex") DO NOTHING
+      )
+      SELECT COUNT(*)::int AS "count" FROM finished`;
+    return row?.count === 1;
+  }
+
+  /** Records a failed slot, only if it is still running; false when another run got there first. */
+  async finishFailed(slotId: string, failureCode: string, failureReason: string): Promise<boolean> {
     const { count } = await this.database.client.generatedPose.updateMany({
-      where: { id: slotId, status: { in: ['pending', 'processing'] } },
-      data: { status: 'processing', startedAt: now, attempts: { increment: 1 } },
-    });
-    if (count === 0) return false;
-    await this.database.client.poseGeneration.updateMany({
-      where: { id: generationId, status: 'pending' },
-      data: { status: 'processing', startedAt: now },
-    });
-    return true;
-  }
-
-  /** Records a slot's outcome only if it is still running; false when another run got there first. */
-  async finishSlot(
-    slotId: string,
-    data: Prisma.GeneratedPoseUncheckedUpdateManyInput & { status: 'succeeded' | 'failed' },
-    tx: TransactionClient,
-  ): Promise<boolean> {
-    const { count } = await tx.generatedPose.updateMany({
       where: { id: slotId, status: 'processing' },
-      data: { ...data, completedAt: new Date() },
+      data: { status: 'failed', failureCode, failureReason, completedAt: new Date() },
     });
     return count === 1;
   }
 
   /**
-   * Bumps one outcome counter and the progress with a single conditional UPDATE; the row it
-   * returns tells the caller whether this slot was the last one.
+   * Serializes, across processes, the transactions that write several shared rows: counts (templates,
+   * the user, the generation), completions and cancels. Without it two of them could lock the same
+   * template rows in different orders and deadlock; each is short and runs once per interval at most.
    */
-  async countOutcome(
-    generationId: string,
-    outcome: keyof typeof SLOT_OUTCOME_COLUMN,
-    slots: number,
-    credits: number,
-    tx: TransactionClient,
-    quality: SlotQuality = UNSCORED,
-  ): Promise<GenerationCounters> {
-    const column = Prisma.raw(`"${SLOT_OUTCOME_COLUMN[outcome]}"`);
-    const score = quality.qualityScore;
-    // Every right-hand side reads the row before this UPDATE, so the running mean uses the old count.
+  async lockCounts(tx: TransactionClient): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('lumiku:generation-counts'))`;
+  }
+
+  /**
+   * Folds every finished slot not yet counted into its generation, in one statement: the outcome counters,
+   * progress, credits (the generation's and the user's), quality figures and the templates' running means.
+   * Each slot is marked counted by the same statement, so whichever process runs it, after a crash or
+   * concurrently with another, counts every slot exactly once. `counters` is undefined when nothing was new.
+   */
+  async countFinished(generationId: string, tx: TransactionClient): Promise<CountResult> {
+    const [row] = await tx.$queryRaw<Array<{ counters: CountResult['counters'] | null; poses: CountedPose[] }>>`
+      WITH newly AS (
+        UPDATE "GeneratedPose" SET "counted" = true
+        WHERE "generationId" = ${generationId}::uuid AND NOT "counted" AND "status" IN ('succeeded', 'failed', 'canceled')
+        RETURNING "id", "userId", "slotIndex", "status", "qualityScore", "lowQuality", "renders", "creditsCharged",
+          "poseTemplateId", "generationTime", "failureCode", "failureReason"
+      ), totals AS (
+        SELECT COUNT(*)::int AS "slots",
+          COUNT(*) FILTER (WHERE "status" = 'succeeded')::int AS "succeeded",
+          COUNT(*) FILTER (WHERE "status" = 'failed')::int AS "failed",
+          COUNT(*) FILTER (WHERE "status" = 'canceled')::int AS "canceled",
+          COUNT("qualityScore") FILTER (WHERE "status" = 'succeeded')::int AS "scored",
+          COALESCE(SUM("qualityScore") FILTER (WHERE "status" = 'succeeded'), 0)::float8 AS "scoreSum",
+          COUNT(*) FILTER (WHERE "status" = 'succeeded' AND "lowQuality")::int AS "lowQuality",
+          COALESCE(SUM(GREATEST("renders" - 1, 0)) FILTER (WHERE "status" = 'succeeded'), 0)::int AS "rerenders",
+          COALESCE(SUM("creditsCharged"), 0)::int AS "credits"
+        FROM newly
+      ), templates AS (
+        UPDATE "PoseTemplate" AS t
+        SET "avgQualityScore" = (COALESCE(t."avgQualityScore", 0) * t."qualityScoreCount" + q."sum") / (t."qualityScoreCount" + q."count"),
+          "qualityScoreCount" = t."qualityScoreCount" + q."count"
+        FROM (
+          SELECT "poseTemplateId", COUNT(*)::int AS "count", SUM("qualityScore") AS "sum"
+          FROM newly WHERE "status" = 'succeeded' AND "qualityScore" IS NOT NULL
+          GROUP BY "poseTemplateId"
+        ) AS q
+        WHERE t."id" = q."poseTemplateId"
+      ), charged AS (
+        UPDATE "User" AS u SET "creditsUsed" = u."creditsUsed" + totals."credits"
+        FROM totals
+        WHERE u."id" = (SELECT "userId" FROM newly LIMIT 1) AND totals."credits" > 0
+      ), generation AS (
+        UPDATE "PoseGeneration" AS g
+        SET "successfulPoses" = g."successfulPoses" + totals."succeeded",
+          "failedPoses" = g."failedPoses" + totals."failed",
+          "canceledPoses" = g."canceledPoses" + totals."canceled",
+          "creditUsed" = g."creditUsed" + totals."credits",
+          "progress" = LEAST(100, FLOOR(100.0 * (g."successfulPoses" + g."failedPoses" + g."canceledPoses" + totals."slots") / g."totalPoses"))::int,
+          "avgQualityScore" = CASE WHEN totals."scored" = 0 THEN g."avgQualityScore"
+            ELSE (COALESCE(g."avgQualityScore", 0) * g."scoredPoses" + totals."scoreSum") / (g."scoredPoses" + totals."scored") END,
+          "scoredPoses" = g."scoredPoses" + totals."scored",
+          "lowQualityPoses" = g."lowQualityPoses" + totals."lowQuality",
+          "rerenders" = g."rerenders" + totals."rerenders",
+          "updatedAt" = NOW()
+        FROM totals
+        WHERE g."id" = ${generationId}::uuid AND totals."slots" > 0
+        RETURNING g."totalPoses", g."successfulPoses", g."failedPoses", g."canceledPoses", g."progress", g."status",
+          g."avgQualityScore", g."lowQualityPoses", g."rerenders", g."userId", g."brandKitId"
+      )
+      SELECT (SELECT row_to_json(generation) FROM generation) AS "counters",
+        COALESCE((SELECT json_agg(json_build_object(
+          'id', "id", 'slotIndex', "slotIndex", 'status', "status", 'qualityScore', "qualityScore",
+          'lowQuality', "lowQuality", 'creditsCharged', "creditsCharged", 'generationTime', "generationTime",
+          'failureCode', "failureCode", 'failureReason', "failureReason") ORDER BY "slotIndex") FROM newly), '[]'::json) AS "poses"`;
+    return { counters: row?.counters ?? undefined, poses: row?.poses ?? [] };
+  }
+
+  /**
+   * Generations with finished slots no count has folded in yet, e.g. because the process that finished
+   * them died before its count: the reconciliation counts them.
+   */
+  generationsWithUncountedSlots(): Promise<string[]> {
+    return this.database.client.poseGeneration
+      .findMany({
+        where: {
+          status: { in: ['pending', 'processing', 'canceled'] },
+          poses: { some: { counted: false, status: { in: ['succeeded', 'failed', 'canceled'] } } },
+        },
+        select: { id: true },
+      })
+      .then((rows) => rows.map((row) => row.id));
+  }
+
+  /** Counts slots a cancel just canceled (and marked counted) into the generation's counters. */
+  async countCanceled(generationId: string, slots: number, tx: TransactionClient): Promise<GenerationCounters> {
     const [row] = await tx.$queryRaw<GenerationCounters[]>`
       UPDATE "PoseGeneration"
-      SET ${column} = ${column} + ${slots},
-          "creditUsed" = "creditUsed" + ${credits},
+      SET "canceledPoses" = "canceledPoses" + ${slots},
           "progress" = LEAST(100, FLOOR(100.0 * ("successfulPoses" + "failedPoses" + "canceledPoses" + ${slots}) / "totalPoses"))::int,
-          "avgQualityScore" = CASE WHEN ${score}::float8 IS NULL THEN "avgQualityScore"
-            ELSE (COALESCE("avgQualityScore", 0) * "scoredPoses" + ${score}::float8) / ("scoredPoses" + 1) END,
-          "scoredPoses" = "scoredPoses" + CASE WHEN ${score}::float8 IS NULL THEN 0 ELSE 1 END,
-          "lowQualityPoses" = "lowQualityPoses" + ${quality.lowQuality ? 1 : 0},
-          "rerenders" = "rerenders" + ${quality.rerenders},
           "updatedAt" = NOW()
       WHERE "id" = ${generationId}::uuid
       RETURNING "totalPoses", "successfulPoses", "failedPoses", "canceledPoses", "progress", "status",
         "avgQualityScore", "lowQualityPoses", "rerenders"`;
-    if (!row) throw new Error(`generation ${generationId} vanished while counting a slot`);
+    if (!row) throw new Error(`generation ${generationId} vanished while counting canceled slots`);
     return row;
   }
 
@@ -239,7 +428,7 @@ export class GenerationsRepository {
   async recordRender(slot: { id: string; userId: string }, render: RenderRecord): Promise<boolean> {
     const inserted = await this.database.client.$executeRaw`
       WITH running AS (
-        UPDATE "GeneratedPose" SET "renders" = GREATEST("renders", ${render.renderIndex + 1})
+        UPDATE "GeneratedPose" SET "renders" = GREATEST("renders", ${render.renderIndex + 1}), "updatedAt" = NOW()
         WHERE "id" = ${slot.id}::uuid AND "status" = 'processing'
         RETURNING "id"
       )
@@ -251,15 +440,6 @@ export class GenerationsRepository {
     return inserted === 1;
   }
 
-  /** Folds a kept render's qualityScore into its template's running mean, in the slot's own transaction. */
-  async recordTemplateQuality(poseTemplateId: string, qualityScore: number, tx: TransactionClient): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE "PoseTemplate"
-      SET "avgQualityScore" = (COALESCE("avgQualityScore", 0) * "qualityScoreCount" + ${qualityScore}::float8) / ("qualityScoreCount" + 1),
-          "qualityScoreCount" = "qualityScoreCount" + 1
-      WHERE "id" = ${poseTemplateId}::uuid`;
-  }
-
   /** The one transition to a final status: only the caller whose UPDATE matches performs it. */
   async complete(generationId: string, status: GenerationStatus, from: GenerationStatus[], tx: TransactionClient) {
     const { count } = await tx.poseGeneration.updateMany({
@@ -267,10 +447,6 @@ export class GenerationsRepository {
       data: { status, completedAt: new Date() },
     });
     return count === 1;
-  }
-
-  async chargeCredits(userId: string, credits: number, tx: TransactionClient): Promise<void> {
-    if (credits > 0) await tx.user.update({ where: { id: userId }, data: { creditsUsed: { increment: credits } } });
   }
 
   /** Template statistics after a generation: usage, and success rate as a running mean over slots. */
@@ -293,7 +469,7 @@ export class GenerationsRepository {
   async cancelPendingSlots(generationId: string, tx: TransactionClient): Promise<number> {
     const { count } = await tx.generatedPose.updateMany({
       where: { generationId, status: 'pending' },
-      data: { status: 'canceled', completedAt: new Date() },
+      data: { status: 'canceled', counted: true, completedAt: new Date() },
     });
     return count;
   }
@@ -307,7 +483,7 @@ export class GenerationsRepository {
     if (failed.length === 0) return [];
     await tx.generatedPose.updateMany({
       where: { generationId, status: 'failed' },
-      data: { status: 'pending', failureCode: null, failureReason: null, completedAt: null },
+      data: { status: 'pending', counted: false, failureCode: null, failureReason: null, completedAt: null },
     });
     await tx.$executeRaw`
       UPDATE "PoseGeneration"

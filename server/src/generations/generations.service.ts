@@ -15,6 +15,7 @@ import type { GenerationDto, GenerationQuoteDto } from './dto/generation.dto.js'
 import { GenerationCompletion, generationEventData, generationOutcome } from './generation-completion.service.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationJobs } from './generation-jobs.js';
+import { GenerationProgress } from './generation-progress.service.js';
 import { buildPrompt, framingOf } from './generation-prompt.js';
 import type { Framing } from '../pose-templates/library/framing.js';
 import { GenerationsRepository } from './generations.repository.js';
@@ -90,6 +91,7 @@ export class GenerationsService {
     private readonly jobs: GenerationJobs,
     private readonly events: GenerationEvents,
     private readonly completion: GenerationCompletion,
+    private readonly progress: GenerationProgress,
     private readonly webhooks: WebhookEvents,
     private readonly webhookDestinations: WebhookDestinations,
     private readonly metrics: MetricsService,
@@ -138,7 +140,7 @@ export class GenerationsService {
         `This generation needs up to ${plan.credits} credits; ${Math.max(0, quota - used)} of your ${quota} remain.`,
       );
     }
-    const generation = await this.repository.createWithSlots(
+    const { generation, pendingSlotIds } = await this.repository.createWithSlots(
       userId,
       {
         projectId: input.projectId ?? null,
@@ -164,7 +166,7 @@ export class GenerationsService {
         seed: slotSeed(plan.seed, slotIndex),
       })),
     );
-    await this.jobs.enqueue(await this.repository.slotIds(generation.id, ['pending']));
+    await this.jobs.enqueue(pendingSlotIds);
     return toGenerationDto(generation);
   }
 
@@ -187,10 +189,13 @@ export class GenerationsService {
     if (!['pending', 'processing'].includes(generation.status)) {
       throw new ProblemException(409, ProblemCode.Conflict, `The generation is already ${generation.status}.`);
     }
+    // Slots that finished before the cancel count as the generation's, not as late poses.
+    await this.progress.count(id);
     const canceled = await this.repository.transaction(async (tx) => {
+      await this.repository.lockCounts(tx);
       if (!(await this.repository.complete(id, 'canceled', ['pending', 'processing'], tx))) return undefined;
       const canceledSlots = await this.repository.cancelPendingSlots(id, tx);
-      const counters = await this.repository.countOutcome(id, 'canceled', canceledSlots, 0, tx);
+      const counters = await this.repository.countCanceled(id, canceledSlots, tx);
       const updated = await this.repository.findById(id, tx);
       // Slots still running finish after this and are counted as they land (SlotRunner).
       await this.metrics.recordGeneration(
@@ -204,11 +209,11 @@ export class GenerationsService {
         generationEventData(updated),
         updated.webhookUrl,
       );
-      return { counters, recorded };
+      return { counters, recorded, canceledSlots };
     });
     if (canceled) {
       await this.webhooks.dispatch(canceled.recorded);
-      await this.completion.afterSlot(id, canceled.counters);
+      await this.completion.afterCount(id, canceled.counters, canceled.canceledSlots);
     }
     return this.get(userId, id);
   }

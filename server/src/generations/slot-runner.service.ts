@@ -1,27 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ProviderName } from '../config/config.schema.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';
-import type { TransactionClient } from '../infra/database/database.service.js';
-import { ImagePipeline, type PreparedImage } from '../media/image-pipeline.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import { makeObjectKey } from '../infra/storage/object-key.js';
+import { ImagePipeline, type EncodedImage, type PreparedImage } from '../media/image-pipeline.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
-import { Prisma } from '../generated/prisma/client.js';
 import { poseOnOutput, renderControlImage } from '../pose-templates/rendering/control-image.js';
-import { poseOf } from '../pose-templates/pose-templates.service.js';
 import type { Keypoint, Pose } from '../pose-templates/skeleton/keypoints.js';
 import { poseAdherence } from '../pose-templates/skeleton/pose-adherence.js';
 import { POSE_DETECTOR, type PoseDetector } from '../vision/pose-detector.js';
-import { GenerationEvents } from './generation-events.js';
+import { GenerationContexts, type GenerationContext } from './generation-contexts.js';
+import { GenerationProgress } from './generation-progress.service.js';
 import {
   GenerationsRepository,
-  type GenerationCounters,
-  type SlotQuality,
-  type SlotWithContext,
+  type ClaimedSlot,
+  type NewObjectRow,
+  type RenderRecord,
 } from './generations.repository.js';
-import { GenerationCompletion } from './generation-completion.service.js';
 import { LruCache } from '../pose-templates/lru-cache.js';
 import { productAnchor } from './product-anchor.js';
 import type { ProductPlacement } from './product-stage/product-placement.js';
@@ -41,6 +39,11 @@ const SOURCE_IMAGE_CACHE_BYTES = 64 * 1024 * 1024;
  * claimed before the provider is called, and its result is recorded only if it
  * is still the slot's running attempt. Provider failures fail the slot;
  * anything else (database, storage) is thrown for the queue to retry.
+ *
+ * The path is kept to a few statements a slot: the claim (which also sees a cancel), one statement per
+ * render beyond the last, and one that records the outcome with its files' rows and last render. What
+ * all slots of a generation share is read once (GenerationContexts), and the generation's counters are
+ * written in batches (GenerationProgress).
  */
 @Injectable()
 export class SlotRunner {
@@ -48,24 +51,26 @@ export class SlotRunner {
   // Object keys are made once and never rewritten, so a key names its content for good.
   private readonly sourceImages = new LruCache<Buffer>(SOURCE_IMAGE_CACHE_BYTES, (image) => image.length);
 
+  private readonly contexts: GenerationContexts;
+
   constructor(
     private readonly repository: GenerationsRepository,
-    private readonly completion: GenerationCompletion,
-    private readonly events: GenerationEvents,
+    private readonly progress: GenerationProgress,
     private readonly storage: ObjectStorage,
     private readonly images: ImagePipeline,
     private readonly storedImages: StoredImagesService,
-    private readonly metrics: MetricsService,
     @Inject(PROVIDER_CHAIN) private readonly chain: ProviderChain,
     @Inject(POSE_DETECTOR) private readonly detector: PoseDetector,
     private readonly productStage: ProductStageService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.contexts = new GenerationContexts(repository);
+  }
 
   async run(slotId: string): Promise<void> {
-    const slot = await this.repository.findSlot(slotId);
-    if (!slot || slot.generation.status === 'canceled') return;
-    if (!(await this.repository.startSlot(slot.id, slot.generationId))) return;
+    const claimed = await this.repository.claimSlot(slotId);
+    if (!claimed) return;
+    const slot = { ...claimed, ...(await this.contexts.forSlot(claimed)) };
 
     const startedAt = performance.now();
     const outcome = await this.renderBest(slot, await this.requestFor(slot));
@@ -80,19 +85,24 @@ export class SlotRunner {
 
   /**
    * Renders until one render keeps the asked pose (qualityScore at least QUALITY_MIN_SCORE) or the render
-   * budget is spent, and keeps the best. Each render is recorded before the next starts, so a run that
-   * dies resumes with the renders left; the renders of a dead run are not kept (their images were never stored).
+   * budget is spent, and keeps the best. A render that another follows is recorded before the next starts,
+   * so a run that dies resumes with the renders left; the last one is recorded with the outcome. The
+   * renders of a dead run are not kept (their images were never stored).
    */
-  private async renderBest(slot: SlotWithContext, request: PoseImageRequest): Promise<RenderOutcome> {
+  private async renderBest(slot: RunningSlot, request: PoseImageRequest): Promise<RenderOutcome> {
     const { qualityMinScore, qualityMaxRenders } = this.config.generation;
-    const pose = templatePose(slot);
     let best: ScoredRender | undefined;
     let renders = 0;
+    let unrecorded: RenderRecord | undefined;
     for (let renderIndex = slot.renders; ; renderIndex++) {
+      if (unrecorded) {
+        if (!(await this.repository.recordRender(slot, unrecorded))) return { kind: 'superseded' };
+        unrecorded = undefined;
+      }
       const seed = renderSeed(slot.seed, renderIndex);
       let rendered: ChainSuccess;
       try {
-        rendered = await this.chainFor(slot.generation.provider).generate({ ...request, seed });
+        rendered = await this.chainFor(slot.context.provider).generate({ ...request, seed });
       } catch (error) {
         if (!(error instanceof ProviderChainError)) throw error;
         // A failed re-render does not undo a render already in hand.
@@ -101,16 +111,15 @@ export class SlotRunner {
       }
       // Provider output is untrusted bytes like any upload: sniffed, bounded, re-encoded, thumbnailed.
       const prepared = await this.images.prepare(rendered.result.image);
-      const score = await this.score(rendered.result, prepared.image.data, pose);
-      const recorded = await this.repository.recordRender(slot, {
+      const score = await this.score(rendered.result, prepared.image.data, slot.template.pose);
+      unrecorded = {
         renderIndex,
         seed,
         provider: rendered.result.provider,
         modelId: rendered.result.modelId,
         qualityScore: score?.qualityScore ?? null,
         poseError: score?.poseError ?? null,
-      });
-      if (!recorded) return { kind: 'superseded' };
+      };
       renders += 1;
       if (!best || (score && best.score && score.qualityScore > best.score.qualityScore)) {
         best = { rendered, prepared, score };
@@ -118,7 +127,7 @@ export class SlotRunner {
       if (!score || score.qualityScore >= qualityMinScore || renderIndex + 1 >= qualityMaxRenders) break;
     }
     const lowQuality = best.score !== undefined && best.score.qualityScore < qualityMinScore;
-    return { kind: 'rendered', best, renders, lowQuality };
+    return { kind: 'rendered', best, renders, lowQuality, lastRender: unrecorded };
   }
 
   /** How well a render kept the asked pose; undefined when it is not scored (a local preview, or no detector). */
@@ -145,95 +154,92 @@ export class SlotRunner {
     return object ? this.sourceImages.set(key, await buffer(object.stream)) : undefined;
   }
 
-  private async requestFor(slot: SlotWithContext): Promise<PoseImageRequest> {
-    const { generation, poseTemplate } = slot;
-    const pose = templatePose(slot);
-    const size = { width: generation.width, height: generation.height };
-    const product = generation.product;
+  private async requestFor(slot: RunningSlot): Promise<PoseImageRequest> {
+    const { context, template } = slot;
+    const size = { width: context.width, height: context.height };
     const [control, avatarImage, productImage] = await Promise.all([
-      renderControlImage(pose, size),
-      this.readSourceImage(generation.avatar.image.key),
-      this.readSourceImage((product.cutout ?? product.original).key),
+      renderControlImage(template.pose, size),
+      this.readSourceImage(context.avatarKey),
+      this.readSourceImage(context.cutoutKey ?? context.originalKey),
     ]);
     return {
       controlImage: control.png,
       prompt: slot.prompt,
-      negativePrompt: generation.negativePrompt ?? '',
+      negativePrompt: context.negativePrompt ?? '',
       seed: slot.seed,
       ...size,
-      identity: generation.identity,
+      identity: context.identity,
       avatarImage,
       productImage,
-      productAnchor: productAnchor(pose, product.placement ?? poseTemplate.productPlacement, size),
-      brandColors: generation.brandKit.colors,
+      productAnchor: productAnchor(template.pose, context.productPlacement ?? template.productPlacement, size),
+      brandColors: context.brandColors,
     };
   }
 
   private async recordSuccess(
-    slot: SlotWithContext,
+    slot: RunningSlot,
     outcome: Extract<RenderOutcome, { kind: 'rendered' }>,
     generationTime: number,
   ): Promise<void> {
     const { rendered, score } = outcome.best;
     const { result } = rendered;
     const { prepared, productPlacement } = await this.withProduct(slot, outcome.best);
-    const credits = this.config.generation.creditCosts[result.provider] ?? 1;
-    const quality: SlotQuality = {
-      qualityScore: score?.qualityScore ?? null,
-      lowQuality: outcome.lowQuality,
-      rerenders: outcome.renders - 1,
-    };
-    const counters = await this.storedImages
-      .store(
-        slot.userId,
-        GENERATED_COLLECTION,
-        { output: prepared.image, thumbnail: prepared.thumbnail },
-        async (tx, objectIds) => {
-          const recorded = await this.repository.finishSlot(
-            slot.id,
-            {
-              status: 'succeeded',
-              outputObjectId: objectIds.output,
-              thumbnailObjectId: objectIds.thumbnail,
-              provider: result.provider,
-              modelId: result.modelId,
-              providerJobId: result.providerJobId ?? null,
-              seed: result.seed,
-              generationTime,
-              qualityScore: quality.qualityScore,
-              poseError: score?.poseError ?? null,
-              lowQuality: quality.lowQuality,
-              detectedKeypoints: score?.detectedKeypoints
-                ? (score.detectedKeypoints as unknown as Prisma.InputJsonArray)
-                : Prisma.DbNull,
-              identity: result.identity,
-              productPlacement: productPlacement ? { ...productPlacement } : Prisma.DbNull,
-            },
-            tx,
-          );
-          // Another run recorded this slot first: roll back, so the files are removed and nothing counts twice.
-          if (!recorded) throw new SlotAlreadyFinished();
-          await this.repository.chargeCredits(slot.userId, credits, tx);
-          if (quality.qualityScore !== null)
-            await this.repository.recordTemplateQuality(slot.poseTemplateId, quality.qualityScore, tx);
-          const counted = await this.repository.countOutcome(slot.generationId, 'succeeded', 1, credits, tx, quality);
-          await this.countIfLate(slot, counted, true, credits, generationTime, tx);
-          return counted;
-        },
-      )
-      .catch((error: unknown) => {
-        if (error instanceof SlotAlreadyFinished) return undefined;
-        throw error;
+    // Files first, rows after: a failed or superseded record removes the files again.
+    const output = this.newObject(slot.userId, 'output', prepared.image);
+    const thumbnail = this.newObject(slot.userId, 'thumbnail', prepared.thumbnail);
+    const keys = [output.row.key, thumbnail.row.key];
+    let recorded: boolean;
+    try {
+      await Promise.all(
+        [output, thumbnail].map(({ row, image }) => this.storage.put(row.key, image.data, row.contentType)),
+      );
+      recorded = await this.repository.finishSucceeded(slot, {
+        output: output.row,
+        thumbnail: thumbnail.row,
+        provider: result.provider,
+        modelId: result.modelId,
+        providerJobId: result.providerJobId ?? null,
+        seed: result.seed,
+        generationTime,
+        qualityScore: score?.qualityScore ?? null,
+        poseError: score?.poseError ?? null,
+        lowQuality: outcome.lowQuality,
+        detectedKeypoints: score?.detectedKeypoints ?? null,
+        identity: result.identity,
+        productPlacement: productPlacement ? { ...productPlacement } : null,
+        creditsCharged: this.config.generation.creditCosts[result.provider] ?? 1,
+        lastRender: outcome.lastRender,
       });
-    if (!counters) return;
-    await this.events.publish(slot.generationId, {
-      type: 'pose.succeeded',
-      poseId: slot.id,
-      slotIndex: slot.slotIndex,
-      qualityScore: quality.qualityScore,
-      lowQuality: quality.lowQuality,
+    } catch (error) {
+      await this.storedImages.deleteFiles(keys);
+      throw error;
+    }
+    // Another run recorded this slot first: its files are the ones kept.
+    if (!recorded) {
+      await this.storedImages.deleteFiles(keys);
+      return;
+    }
+    this.progress.slotFinished(slot.generationId);
+  }
+
+  private newObject(userId: string, variant: string, image: EncodedImage): { row: NewObjectRow; image: EncodedImage } {
+    const key = makeObjectKey({
+      collection: GENERATED_COLLECTION,
+      ownerId: userId,
+      variant,
+      extension: image.extension,
     });
-    await this.completion.afterSlot(slot.generationId, counters);
+    return {
+      row: {
+        id: randomUUID(),
+        key,
+        contentType: image.contentType,
+        size: image.data.length,
+        width: image.width,
+        height: image.height,
+      },
+      image,
+    };
   }
 
   /**
@@ -242,68 +248,37 @@ export class SlotRunner {
    * themselves), when the generation turned it off, and for products without a cutout.
    */
   private async withProduct(
-    slot: SlotWithContext,
+    slot: RunningSlot,
     kept: ScoredRender,
   ): Promise<{ prepared: PreparedImage; productPlacement?: ProductPlacement }> {
-    const { generation, poseTemplate } = slot;
-    const { product } = generation;
-    if (!generation.compositeProduct || kept.rendered.result.isPreview || !product.cutout) {
+    const { context, template } = slot;
+    if (!context.compositeProduct || kept.rendered.result.isPreview || !context.cutoutKey) {
       return { prepared: kept.prepared };
     }
-    const cutout = await this.readSourceImage(product.cutout.key);
+    const cutout = await this.readSourceImage(context.cutoutKey);
     if (!cutout) return { prepared: kept.prepared };
     const output = { width: kept.prepared.image.width, height: kept.prepared.image.height };
     const composite = await this.productStage.composite({
       image: kept.prepared.image.data,
       cutout,
-      productType: product.productType,
-      placement: product.placement ?? poseTemplate.productPlacement ?? 'hand-right',
+      productType: context.productType,
+      placement: context.productPlacement ?? template.productPlacement ?? 'hand-right',
       detected: kept.score?.detectedKeypoints ?? undefined,
-      requested: poseOnOutput(templatePose(slot), output),
+      requested: poseOnOutput(template.pose, output),
     });
     return { prepared: await this.images.prepare(composite.image), productPlacement: composite.placement };
   }
 
-  private async recordFailure(slot: SlotWithContext, failureCode: string, failureReason: string): Promise<void> {
+  private async recordFailure(slot: RunningSlot, failureCode: string, failureReason: string): Promise<void> {
     this.logger.warn(`slot ${slot.id} of generation ${slot.generationId} failed: ${failureReason}`);
-    const counters = await this.repository.transaction(async (tx) => {
-      const recorded = await this.repository.finishSlot(slot.id, { status: 'failed', failureCode, failureReason }, tx);
-      if (!recorded) return undefined;
-      const counted = await this.repository.countOutcome(slot.generationId, 'failed', 1, 0, tx);
-      await this.countIfLate(slot, counted, false, 0, 0, tx);
-      return counted;
-    });
-    if (!counters) return;
-    await this.events.publish(slot.generationId, {
-      type: 'pose.failed',
-      poseId: slot.id,
-      slotIndex: slot.slotIndex,
-      failureCode,
-      failureReason,
-    });
-    await this.completion.afterSlot(slot.generationId, counters);
-  }
-
-  /** The cancel recorded the generation's metrics; a slot that was still running when it came counts on its own. */
-  private async countIfLate(
-    slot: SlotWithContext,
-    counters: GenerationCounters,
-    succeeded: boolean,
-    creditsUsed: number,
-    generationTimeMs: number,
-    tx: TransactionClient,
-  ): Promise<void> {
-    if (counters.status !== 'canceled') return;
-    const { userId, brandKitId } = slot.generation;
-    const seconds = generationTimeMs / 1000;
-    await this.metrics.recordLatePose(
-      { userId, brandKitId, finishedAt: new Date(), succeeded, creditsUsed, seconds },
-      tx,
-    );
+    if (await this.repository.finishFailed(slot.id, failureCode, failureReason)) {
+      this.progress.slotFinished(slot.generationId);
+    }
   }
 }
 
-class SlotAlreadyFinished extends Error {}
+/** A claimed slot with its generation's shared context and its template. */
+type RunningSlot = ClaimedSlot & GenerationContext;
 
 interface RenderScore {
   qualityScore: number;
@@ -318,11 +293,6 @@ interface ScoredRender {
 }
 
 type RenderOutcome =
-  | { kind: 'rendered'; best: ScoredRender; renders: number; lowQuality: boolean }
+  | { kind: 'rendered'; best: ScoredRender; renders: number; lowQuality: boolean; lastRender: RenderRecord | undefined }
   | { kind: 'failed'; error: ProviderChainError }
   | { kind: 'superseded' };
-
-function templatePose(slot: SlotWithContext): Pose {
-  const { poseTemplate } = slot;
-  return poseOf({ ...poseTemplate, keypoints: poseTemplate.keypoints as unknown as Keypoint[] });
-}

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DECODE_LIMITS } from './image-pipeline.js';
 import { labDistance, rgbToLab, type Lab } from './color-names.js';
 
 const ANALYSIS_LONG_SIDE = 128;
@@ -27,7 +28,7 @@ interface Pixel {
  * transparency is read by area alone. An image with no opaque pixel at all is read from its visible ones.
  */
 export async function dominantColor(image: Buffer): Promise<string> {
-  const { data, info } = await sharp(image)
+  const { data, info } = await sharp(image, DECODE_LIMITS)
     .resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
     .ensureAlpha()

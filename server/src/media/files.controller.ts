@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../common/auth/auth-context.js';
+import { Public } from '../auth/auth-context.js';
 import { ProblemCode, ProblemException } from '../common/errors/problem.js';
 import { FileUrlSigner } from '../infra/storage/file-url-signer.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { BackgroundRemovalService } from './background-removal/background-removal.service.js';
@@ -9,7 +9,9 @@ import {
 } from './background-removal/huggingface-background-remover.js';
 import { LocalBackgroundRemover } from './background-removal/local-background-remover.js';
 import { FilesController } from './files.controller.js';
-import { ImagePipeline } from './image-pipeline.js';
+import { DEFAULT_MAX_INPUT_PIXELS, ImagePipeline } from './image-pipeline.js';
+import { ProcessingSlots } from './processing-slots.js';
+import { configureSharp } from './sharp-settings.js';
 import { StoredImagesService } from './stored-images.service.js';
 import { StoredObjectsRepository } from './stored-objects.repository.js';
 
@@ -17,7 +19,17 @@ import { StoredObjectsRepository } from './stored-objects.repository.js';
 @Module({
   controllers: [FilesController],
   providers: [
-    { provide: ImagePipeline, useFactory: () => new ImagePipeline() },
+    // One set of slots for every decode in the process: uploads, background removal and renders queue together.
+    {
+      provide: ProcessingSlots,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new ProcessingSlots(config.images.jobs),
+    },
+    {
+      provide: ImagePipeline,
+      inject: [ProcessingSlots],
+      useFactory: (slots: ProcessingSlots) => new ImagePipeline(DEFAULT_MAX_INPUT_PIXELS, slots),
+    },
     {
       // A hosted model only when asked for by name: an HF_TOKEN set for generations sends no product photo out.
       provide: BackgroundRemover,
@@ -37,4 +49,8 @@ import { StoredObjectsRepository } from './stored-objects.repository.js';
   ],
   exports: [ImagePipeline, BackgroundRemovalService, StoredImagesService],
 })
-export class MediaModule {}
+export class MediaModule {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    configureSharp(config.images.threads);
+  }
+}

@@ -31,4 +31,30 @@ describe('ProcessingSlots', () => {
     ]);
     expect(await slots.run(() => Promise.resolve('free again'))).toBe('free again');
   });
+
+  it("lets a job on an image made by an earlier job keep that job's place in line", async () => {
+    const slots = new ProcessingSlots(1);
+    const started: string[] = [];
+    const step = (name: string, subject: object) =>
+      slots.run(async () => {
+        started.push(name);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { name };
+      }, subject);
+    // Three uploads arrive together; each re-encodes, then removes the background of what it made.
+    const upload = async (id: string) => {
+      const source = { id };
+      const reencoded = await step(`${id}:re-encode`, source);
+      slots.follows(reencoded, source);
+      await step(`${id}:cutout`, reencoded);
+    };
+    await Promise.all(['a', 'b', 'c'].map(upload));
+    // The slot is handed on only after a's own continuation asked for its cutout: an upload in progress
+    // finishes before the next starts, so one upload at a time holds intermediate images.
+    expect(started).toEqual(['a:re-encode', 'a:cutout', 'b:re-encode', 'b:cutout', 'c:re-encode', 'c:cutout']);
+  });
+
+  it('refuses fewer than one slot', () => {
+    expect(() => new ProcessingSlots(0)).toThrow(RangeError);
+  });
 });

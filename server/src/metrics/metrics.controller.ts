@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
+import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import {
   DesignMetricsListDto,

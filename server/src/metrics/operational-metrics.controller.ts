@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../common/auth/auth-context.js';
+import { AdminOnly } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { OperationalMetricsService } from './operational-metrics.service.js';
 

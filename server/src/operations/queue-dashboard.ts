@@ -1,15 +1,12 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullAdapter } from '@bull-board/api/bullAdapter';
-import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sameSecret } from '../common/auth/auth.guard.js';
+import { sameSecret } from '../auth/auth.guard.js';
 import { renderProblem } from '../common/errors/problem-mapping.js';
 import { ProblemCode, ProblemException } from '../common/errors/problem.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { BullQueueDriver } from '../infra/queue/bull-queue.js';
+import type { BullQueueDriver } from '../infra/queue/bull-queue.js';
 import type { QueueDriver } from '../infra/queue/job-queue.js';
 import { QUEUE_DRIVER } from '../infra/queue/queue.module.js';
 
@@ -48,11 +45,17 @@ export class QueueDashboard implements OnModuleInit {
     const adminToken = this.config.adminToken;
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     // Worker processes have no HTTP server; the embedded queue has nothing for bull-board to show.
-    if (!fastify || !adminToken || !(this.driver instanceof BullQueueDriver)) return;
+    if (!fastify || !adminToken || this.driver.kind !== 'bull') return;
+    // bull-board is loaded only here, so a server without Redis never loads it.
+    const [{ createBullBoard }, { BullAdapter }, { FastifyAdapter: BullBoardFastifyAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullAdapter'),
+      import('@bull-board/fastify'),
+    ]);
     const board = new BullBoardFastifyAdapter();
     board.setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
-      queues: this.driver.bullQueues().map((queue) => new BullAdapter(queue)),
+      queues: (this.driver as BullQueueDriver).bullQueues().map((queue) => new BullAdapter(queue)),
       serverAdapter: board,
     });
     await fastify.register(async (scope) => {

@@ -35,4 +35,20 @@ export class LruCache<Value> {
     }
     return value;
   }
+
+  delete(key: string): void {
+    const value = this.entries.get(key);
+    if (value === undefined) return;
+    this.entries.delete(key);
+    this.used -= this.sizeOf(value);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.used = 0;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
 }

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Gender, PoseTemplateSource, type PoseDifficulty } from '../generated/prisma/enums.js';
+import { ServerStateStore } from '../infra/database/server-state.store.js';
 import { importPoseFile } from './importers/pose-file-import.js';
 import { generateBuiltinLibrary } from './library/builtin-library.js';
 import {
@@ -36,6 +39,9 @@ export interface SyncReport {
   retired: number;
 }
 
+/** A start's sync: skipped when the library's fingerprint is the one stored, else what each source did. */
+export type LibrarySync = { synced: false } | { synced: true; builtin: SyncReport; dataset: SyncReport | undefined };
+
 /** Compares what the library stores, independent of key order in the database's JSON. */
 function fingerprint(template: SharedTemplate | SharedTemplateRow): string {
   const keypoints = (template.keypoints as Keypoint[]).map((keypoint) => [keypoint.x, keypoint.y, keypoint.c]);
@@ -53,6 +59,28 @@ function fingerprint(template: SharedTemplate | SharedTemplateRow): string {
   ]);
 }
 
+/** The ServerState key holding the fingerprint of the library as last synced. */
+export const LIBRARY_FINGERPRINT_KEY = 'pose-library.fingerprint';
+
+const SEEDER_FILE = fileURLToPath(import.meta.url);
+/**
+ * The code the shared library is made of: this file, the built-in generator, the importers and the pose
+ * descriptors they use. Generating the library takes about a second, so its fingerprint is taken from the
+ * code that generates it (deterministic) rather than from its output.
+ */
+const LIBRARY_CODE_FOLDERS = ['library', 'skeleton', 'importers'].map((folder) =>
+  path.join(path.dirname(SEEDER_FILE), folder),
+);
+const isLibraryCode = (file: string) => /\.[cm]?[jt]s$/.test(file) && !/\.spec\.[jt]s$/.test(file);
+
+async function hashFiles(hash: ReturnType<typeof createHash>, folder: string, files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(await readFile(path.join(folder, file)));
+    hash.update('\0');
+  }
+}
+
 /** `dataset-<first folder>` for files in a folder of the dataset, `dataset-imported` for files at its root. */
 function datasetCategory(relativePath: string): string {
   const folder = relativePath.split(path.sep).length > 1 ? relativePath.split(path.sep)[0] : '';
@@ -68,7 +96,9 @@ function datasetCategory(relativePath: string): string {
  * Brings the shared library up to date when the app starts: the generated
  * built-in templates, then POSE_DATASET_PATH if set. Both are idempotent:
  * rows are matched on sourceRef, unchanged ones are left alone (with their
- * usage statistics), changed ones updated, vanished ones retired.
+ * usage statistics), changed ones updated, vanished ones retired. A start
+ * whose library fingerprint matches the one stored by the last sync skips
+ * the comparison (859 rows, about half a second).
  */
 @Injectable()
 export class PoseLibrarySeeder implements OnApplicationBootstrap {
@@ -76,16 +106,60 @@ export class PoseLibrarySeeder implements OnApplicationBootstrap {
 
   constructor(
     private readonly repository: PoseTemplatesRepository,
+    private readonly state: ServerStateStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const builtin = await this.seedBuiltinLibrary();
-    this.logger.log(`built-in pose library: ${summarise(builtin)}`);
-    if (this.config.poseDatasetPath) {
-      const dataset = await this.importDataset(this.config.poseDatasetPath);
-      this.logger.log(`pose dataset ${this.config.poseDatasetPath}: ${summarise(dataset)}`);
+    const result = await this.syncLibrary();
+    if (!result.synced) {
+      this.logger.log('pose library unchanged since it was last synced (same code and dataset); not compared again');
+      return;
     }
+    this.logger.log(`built-in pose library: ${summarise(result.builtin)}`);
+    if (result.dataset) this.logger.log(`pose dataset ${this.config.poseDatasetPath}: ${summarise(result.dataset)}`);
+  }
+
+  /** Syncs the built-in library and the dataset, unless the stored fingerprint says nothing changed. */
+  async syncLibrary(): Promise<LibrarySync> {
+    const libraryFingerprint = await this.libraryFingerprint();
+    if (libraryFingerprint && (await this.state.get(LIBRARY_FINGERPRINT_KEY)) === libraryFingerprint) {
+      return { synced: false };
+    }
+    const builtin = await this.seedBuiltinLibrary();
+    const dataset = this.config.poseDatasetPath ? await this.importDataset(this.config.poseDatasetPath) : undefined;
+    // Stored last: a sync that fails part-way runs again on the next start.
+    if (libraryFingerprint) await this.state.set(LIBRARY_FINGERPRINT_KEY, libraryFingerprint);
+    return { synced: true, builtin, dataset };
+  }
+
+  /**
+   * What the shared library is made from: the library's code and, when set, every .json file under
+   * POSE_DATASET_PATH (path and bytes). Undefined when the dataset cannot be read, so the sync runs and
+   * reports it on every start.
+   */
+  async libraryFingerprint(): Promise<string | undefined> {
+    const hash = createHash('sha256');
+    hash.update(`seeder\0`);
+    await hashFiles(hash, path.dirname(SEEDER_FILE), [path.basename(SEEDER_FILE)]);
+    for (const folder of LIBRARY_CODE_FOLDERS) {
+      const files = (await readdir(folder, { recursive: true })).filter(isLibraryCode).sort();
+      hash.update(`code ${path.basename(folder)}\0`);
+      await hashFiles(hash, folder, files);
+    }
+    const dataset = this.config.poseDatasetPath;
+    hash.update(dataset ? 'dataset\0' : 'no dataset\0');
+    if (dataset) {
+      try {
+        const files = (await readdir(dataset, { recursive: true }))
+          .filter((file) => file.toLowerCase().endsWith('.json'))
+          .sort();
+        await hashFiles(hash, dataset, files);
+      } catch {
+        return undefined;
+      }
+    }
+    return hash.digest('hex');
   }
 
   seedBuiltinLibrary(): Promise<SyncReport> {

@@ -10,8 +10,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentAuth, type AuthContext } from '../common/auth/auth-context.js';
+import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
+import { sendCachedJson, serialiseJson } from '../common/http-cache/http-cache.js';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { readImageUpload } from '../media/image-upload.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
@@ -47,13 +48,21 @@ export class PoseTemplatesController {
     private readonly poseDetections: PoseDetectionsService,
   ) {}
 
-  /** The shared library and your own templates, newest first unless sorted; every filter narrows the list. */
+  /**
+   * The shared library and your own templates, newest first unless sorted; every filter narrows the list.
+   * Answers carry an `ETag`: send it back in `If-None-Match` for a 304 without a body while nothing changed.
+   * Usage counters in the list may lag finished generations by a few seconds.
+   */
   @Get()
-  listPoseTemplates(
+  @ApiOkResponse({ type: PoseTemplateListDto })
+  @ApiResponse({ status: 304, description: 'Not modified' })
+  async listPoseTemplates(
     @CurrentAuth() auth: AuthContext,
     @Query() query: ListPoseTemplatesQueryDto,
-  ): Promise<PoseTemplateListDto> {
-    return this.poseTemplates.list(auth.userId, query);
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer | undefined> {
+    return sendCachedJson(reply, ifNoneMatch, await this.poseTemplates.list(auth.userId, query));
   }
 
   /** Every category you can use, with its use case and how many active templates it holds. */
@@ -111,11 +120,18 @@ export class PoseTemplatesController {
     return this.poseTemplates.createFromPhoto(auth.userId, file, fields);
   }
 
-  /** One pose template with its keypoints. */
+  /** One pose template with its keypoints; `If-None-Match` with its `ETag` answers 304 while it is unchanged. */
   @Get(':id')
+  @ApiOkResponse({ type: PoseTemplateDto })
+  @ApiResponse({ status: 304, description: 'Not modified' })
   @ApiProblems(404)
-  getPoseTemplate(@CurrentAuth() auth: AuthContext, @Param('id', poseTemplateId) id: string): Promise<PoseTemplateDto> {
-    return this.poseTemplates.get(auth.userId, id);
+  async getPoseTemplate(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', poseTemplateId) id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer | undefined> {
+    return sendCachedJson(reply, ifNoneMatch, serialiseJson(await this.poseTemplates.get(auth.userId, id)));
   }
 
   /** Changes the given fields of one of your templates; the shared library is read-only (403). */

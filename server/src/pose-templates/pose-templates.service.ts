@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import path from 'node:path';
 import { ProblemCode, ProblemException } from '../common/errors/problem.js';
+import { serialiseJson, type CachedJson } from '../common/http-cache/http-cache.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
 import { Gender, PoseTemplateSource } from '../generated/prisma/enums.js';
 import type { ControlImageQueryDto } from './dto/control-image-query.dto.js';
@@ -18,6 +19,7 @@ import { importPoseFile } from './importers/pose-file-import.js';
 import { normalisePerson } from './importers/person-normalisation.js';
 import { PoseDetectionsService } from '../vision/pose-detections.service.js';
 import { PoseKeypointsStore } from './pose-keypoints.store.js';
+import { PoseTemplateListCache } from './pose-template-list-cache.js';
 import { PoseTemplatesRepository, type PoseTemplateFields, type PoseTemplateRow } from './pose-templates.repository.js';
 import { ControlImageCache } from './rendering/control-image-cache.js';
 import { renderControlImage } from './rendering/control-image.js';
@@ -95,6 +97,21 @@ function poseFields(
 
 const uniqueTags = (tags: readonly string[]) => [...new Set(tags)];
 
+/** Everything a list answer depends on besides the caller, in a fixed order. */
+function listQueryKey(query: ListPoseTemplatesQueryDto): string {
+  return JSON.stringify([
+    query.limit,
+    query.cursor,
+    query.sort,
+    query.category,
+    query.subcategory,
+    query.tag,
+    query.gender,
+    query.productPlacement,
+    query.difficulty,
+  ]);
+}
+
 export interface UploadedPoseFile {
   filename: string;
   content: Buffer;
@@ -108,9 +125,17 @@ export class PoseTemplatesService {
     private readonly keypoints: PoseKeypointsStore,
     private readonly previews: ControlImageCache,
     private readonly detections: PoseDetectionsService,
+    private readonly listCache: PoseTemplateListCache,
   ) {}
 
-  async list(userId: string, query: ListPoseTemplatesQueryDto): Promise<Page<PoseTemplateDto>> {
+  /** One page of the list, serialised: from this process's cache while fresh (see PoseTemplateListCache). */
+  list(userId: string, query: ListPoseTemplatesQueryDto): Promise<CachedJson> {
+    return this.listCache.get(userId, listQueryKey(query), async () =>
+      serialiseJson(await this.listPage(userId, query)),
+    );
+  }
+
+  private async listPage(userId: string, query: ListPoseTemplatesQueryDto): Promise<Page<PoseTemplateDto>> {
     const rows = await this.repository.list(userId, query, query.sort, query.limit, decodeCursor(query.cursor));
     return toPage(await this.keypoints.attach(rows), query.limit, toPoseTemplateDto);
   }
@@ -142,6 +167,7 @@ export class PoseTemplatesService {
       gender: input.gender ?? Gender.unisex,
       ...poseFields(pose, input),
     });
+    await this.listCache.changed(userId);
     return toPoseTemplateDto(await this.recordOf(row));
   }
 
@@ -159,7 +185,9 @@ export class PoseTemplatesService {
       ...(tags ? { tags: uniqueTags(tags) } : {}),
       ...(keypoints && canvas ? poseFields(acceptablePose(keypoints, canvas), input) : {}),
     };
-    const row = Object.keys(fields).length > 0 ? await this.repository.update(existing.id, fields) : existing;
+    if (Object.keys(fields).length === 0) return toPoseTemplateDto(await this.recordOf(existing));
+    const row = await this.repository.update(existing.id, fields);
+    await this.listCache.changed(userId);
     return toPoseTemplateDto(await this.recordOf(row));
   }
 
@@ -168,6 +196,7 @@ export class PoseTemplatesService {
     const existing = await this.requireOwned(userId, id);
     if ((await this.repository.countGenerationsUsing(existing.id)) > 0) await this.repository.retire([existing.id]);
     else await this.repository.delete(existing.id);
+    await this.listCache.changed(userId);
   }
 
   /** Imports every person of every file as the user's own templates; each refusal comes back with its reason. */
@@ -193,6 +222,7 @@ export class PoseTemplatesService {
         };
       }),
     );
+    if (created.length > 0) await this.listCache.changed(userId);
     return {
       imported: imported.map((pose, index) => ({ id: created[index].id, file: pose.file, person: pose.person })),
       rejected: results.flatMap((result) => result.rejected),
@@ -231,6 +261,7 @@ export class PoseTemplatesService {
       gender: fields.gender ?? Gender.unisex,
       ...poseFields(pose, fields),
     });
+    await this.listCache.changed(userId);
     return toPoseTemplateDto(await this.recordOf(row));
   }
 

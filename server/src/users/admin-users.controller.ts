@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../common/auth/auth-context.js';
+import { AdminOnly } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
 import { CreateUserDto, UpdateUserDto } from './dto/create-user.dto.js';

@@ -1,31 +1,11 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../infra/workers/start-worker.js';
 import type { InferenceReply, RgbFrame } from './movenet-protocol.js';
 
 interface PendingInference {
   frame: RgbFrame;
   resolve: (keypoints: number[]) => void;
   reject: (error: Error) => void;
-}
-
-/**
- * The built worker sits next to this file as movenet-worker.js (server/dist). Under Jest or tsx the sources are
- * .ts, which a worker thread cannot load, and on Node 20 a worker ignores `--import` loaders: it then starts as a
- * small script that registers tsx's ESM hooks inside the thread and imports the .ts worker.
- */
-function startWorker(): Worker {
-  const built = new URL('./movenet-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built);
-  // tsx's exports map serves `tsx/esm/api` to import() as index.mjs beside the index.cjs that require() finds.
-  const tsxApi = pathToFileURL(
-    path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs'),
-  );
-  const source = new URL('./movenet-worker.ts', import.meta.url);
-  const bootstrap = `import(${JSON.stringify(tsxApi.href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
 }
 
 /**
@@ -67,7 +47,7 @@ export class MovenetThread {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    const worker = startWorker(new URL('./movenet-worker.js', import.meta.url));
     worker.on('message', (reply: InferenceReply) => this.finish(reply));
     worker.on('error', (error: Error) => this.lose(worker, error));
     worker.on('exit', (code) => this.lose(worker, new Error(`the pose detector thread exited with code ${code}`)));

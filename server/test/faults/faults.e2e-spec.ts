@@ -266,7 +266,7 @@ describeOnServices('fault suite (services lane): nothing lost, nothing doubled',
     }
   });
 
-  it('SIGTERM with 20 requests in flight: all answered, exit 0; retried creates make one generation each', async () => {
+  it('SIGTERM with 20 requests and a progress stream in flight: all answered, exit 0; retried creates make one generation each', async () => {
     const merchant = await createMerchant(t);
     await spawnWorker();
     const running = await createBatch(merchant, {}, 40);
@@ -318,6 +318,8 @@ describeOnServices('fault suite (services lane): nothing lost, nothing doubled',
         sendFully(`${base}/v1/avatars`, 'POST', { ...auth, 'content-type': contentType }, body),
       ),
       ...Array.from({ length: 6 }, () => sendFully(`${base}/v1/generations/${running}/archive`, 'GET', auth)),
+      // An open progress stream never ends by itself: the drain must end it rather than wait out the timeout.
+      sendFully(`${base}/v1/generations/${running}/events`, 'GET', auth),
     ];
     await Promise.all(inFlight.map((request) => request.sent));
     // Every request is the server's now (accepted, its head read a moment later), none still on its way.

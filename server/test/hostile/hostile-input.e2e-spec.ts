@@ -483,7 +483,7 @@ describe(`hostile input over openapi.json (${laneName} lane)`, () => {
     ]);
   });
 
-  it('answers framework errors as problem+json: 414, 413, 415, 404 and a malformed URL', async () => {
+  it('answers framework errors as problem+json: 414, 413, 415, 404, 405 and a malformed URL', async () => {
     const cases: [string, string, RequestInit, number][] = [
       ['414', `/v1/avatars/${'a'.repeat(5_000)}`, {}, 414],
       ['413', '/v1/brand-kits', { method: 'POST', ...json({ padding: 'x'.repeat(1_100_000) }) }, 413],
@@ -494,7 +494,8 @@ describe(`hostile input over openapi.json (${laneName} lane)`, () => {
         415,
       ],
       ['404 unknown route', '/v1/no-such-route', {}, 404],
-      ['404 unsupported method', '/v1/avatars', { method: 'PUT' }, 404],
+      ['405 a method the path does not have', '/v1/avatars', { method: 'PUT' }, 405],
+      ['405 on a path with a parameter', '/v1/avatars/00000000-0000-7000-8000-000000000000', { method: 'POST' }, 405],
     ];
     for (const [label, path, init, status] of cases) {
       const response = await fetch(t.baseUrl + path, {
@@ -506,6 +507,7 @@ describe(`hostile input over openapi.json (${laneName} lane)`, () => {
         status,
         expect.stringContaining('application/problem+json'),
       ]);
+      if (status === 405) expect(response.headers.get('allow')).toMatch(/GET/);
     }
   });
 });

@@ -67,5 +67,9 @@ describe(`limits (${laneName} lane)`, () => {
     // The budget is per key: another user's key is not affected.
     const other = await t.createUser();
     expect((await t.request('GET', '/v1/brand-kits', { key: other.apiKey })).status).toBe(200);
+    // Health probes stay outside every budget.
+    const probe = await t.request('GET', '/health', { key: merchant.apiKey });
+    expect(probe.status).toBe(200);
+    expect(probe.headers.get('ratelimit-limit')).toBeNull();
   });
 });

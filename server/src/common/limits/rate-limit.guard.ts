@@ -1,4 +1,5 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config.js';
@@ -12,6 +13,10 @@ function trackerOf(request: FastifyRequest): string {
   return token ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
 }
 
+const UNLIMITED_METADATA = 'lumiku:unlimited';
+/** Routes outside the rate limit: health probes, which must answer whatever the callers and Redis do. */
+export const Unlimited = () => SetMetadata(UNLIMITED_METADATA, true);
+
 /**
  * Global per-key rate limit over every route together. Every answer carries the IETF RateLimit draft
  * headers; going over answers 429 problem+json with `Retry-After`.
@@ -19,11 +24,15 @@ function trackerOf(request: FastifyRequest): string {
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
+    private readonly reflector: Reflector,
     private readonly store: RateLimitStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(UNLIMITED_METADATA, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
     const http = context.switchToHttp();
     const { requests: limit, windowMs } = this.config.rateLimit;
     const { hits, resetMs } = await this.store.hit(trackerOf(http.getRequest<FastifyRequest>()), windowMs);

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DECODE_LIMITS } from '../../media/image-pipeline.js';
 import type { Keypoint } from '../../pose-templates/skeleton/keypoints.js';
 import { placeProduct, type ProductPlacement } from './product-placement.js';
 
@@ -51,7 +52,7 @@ const luminanceOf = (red: number, green: number, blue: number) => 0.2126 * red +
 
 /** Trims the cutout to its opaque pixels and measures their luminance. */
 export async function prepareCutout(cutout: Buffer): Promise<PreparedCutout> {
-  const { data, info } = await sharp(cutout).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(cutout, DECODE_LIMITS).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   let [left, top, right, bottom] = [info.width, info.height, -1, -1];
   let luminanceSum = 0;
   let opaque = 0;
@@ -84,7 +85,7 @@ export async function prepareCutout(cutout: Buffer): Promise<PreparedCutout> {
  */
 export async function compositeProductOnRender(input: ProductCompositeInput): Promise<ProductCompositeResult> {
   const cutout = Buffer.isBuffer(input.cutout) ? await prepareCutout(input.cutout) : input.cutout;
-  const render = sharp(input.image).rotate();
+  const render = sharp(input.image, DECODE_LIMITS).rotate();
   const { data: renderPixels, info } = await render.clone().removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const { pixels, placement } = placeProduct({ ...input, width, height });
@@ -99,7 +100,7 @@ export async function compositeProductOnRender(input: ProductCompositeInput): Pr
     regionLuminance(renderPixels, width, height, pixels.centre, longSide * LIGHT_REGION),
     cutout.luminance,
   );
-  const product = await sharp(cutout.png)
+  const product = await sharp(cutout.png, DECODE_LIMITS)
     .resize(productWidth, productHeight, { fit: 'fill' })
     .modulate({ brightness })
     .rotate(pixels.rotation, { background: TRANSPARENT })
@@ -113,7 +114,7 @@ export async function compositeProductOnRender(input: ProductCompositeInput): Pr
     { input: shadow.png, left: left - shadow.pad, top: top - shadow.pad + Math.round(longSide * SHADOW_DROP) },
     { input: product.data, left, top },
   ]);
-  const hasAlpha = (await sharp(input.image).metadata()).hasAlpha;
+  const hasAlpha = (await sharp(input.image, DECODE_LIMITS).metadata()).hasAlpha;
   const image = await (hasAlpha ? composited : composited.removeAlpha()).png().toBuffer();
   return { image, placement };
 }
@@ -156,7 +157,7 @@ async function contactShadow(
 ): Promise<{ png: Buffer; pad: number }> {
   const sigma = Math.max(0.5, longSide * SHADOW_BLUR);
   const pad = Math.ceil(sigma * 3);
-  const alpha = await sharp(productPng)
+  const alpha = await sharp(productPng, DECODE_LIMITS)
     .extractChannel('alpha')
     .extend({ top: pad, bottom: pad, left: pad, right: pad, background: TRANSPARENT })
     .blur(sigma)

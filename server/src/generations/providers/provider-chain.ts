@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderName } from '../../config/config.schema.js';
 import type { PoseImageProvider, PoseImageRequest, ProviderResult } from './pose-image-provider.js';
+import type { ProviderGate } from './provider-gate.js';
 import {
   PermanentProviderError,
   ProviderError,
@@ -38,6 +39,8 @@ export interface ProviderChainOptions {
   delay?: Delay;
   /** Source of jitter in [0, 1). */
   random?: () => number;
+  /** Seats per provider (GENERATION_CONCURRENCY); a call waits for one, its timeout starting once seated. */
+  gate?: ProviderGate;
 }
 
 /** One call to one provider, as reported to the caller and recorded with the slot. */
@@ -147,8 +150,20 @@ export class ProviderChain {
     throw new ProviderChainError(attempts, finalErrors);
   }
 
+  /** One call, once the gate (when there is one) gives this provider a seat. */
+  private callOnce(
+    provider: PoseImageProvider,
+    request: PoseImageRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<ProviderResult> {
+    const gate = this.options.gate;
+    return gate
+      ? gate.run(provider.name, () => this.callSeated(provider, request, signal), signal)
+      : this.callSeated(provider, request, signal);
+  }
+
   /** One call under its own timeout; anything thrown leaves as a ProviderError unless the caller aborted. */
-  private async callOnce(
+  private async callSeated(
     provider: PoseImageProvider,
     request: PoseImageRequest,
     signal: AbortSignal | undefined,

@@ -1,16 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Pool, PoolConfig } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { startPGlite } from './pglite-worker-client.js';
 import { isConnectionLoss, isReadOperation } from './connection-errors.js';
-import { applyMigrations } from './schema-engine.js';
+import { restorePreparedDatabase } from './prepared-database.js';
+import { applyPendingMigrations } from './schema-engine.js';
 
 export interface DatabaseConnection {
   kind: 'pglite' | 'postgresql';
   client: PrismaClient;
+  /** True when this PGlite directory was just restored from the prepared database. */
+  restored: boolean;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -51,27 +54,33 @@ function retryingReadsOnce(client: PrismaClient): PrismaClient {
 }
 
 async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection> {
+  // Loaded only here: the embedded default never needs the PostgreSQL driver.
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   // search_path makes migrations (unqualified SQL) and queries land in the same schema.
-  const poolConfig = schema
+  const poolConfig: PoolConfig = schema
     ? { connectionString, options: `-c search_path=${quoteIdentifier(schema)}` }
     : { connectionString };
   const adapterOptions = schema ? { schema } : undefined;
   // The pool is owned here so close() ends every connection.
-  const pool = new pg.Pool(poolConfig);
+  const pool: Pool = new pg.Pool(poolConfig);
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
   const client = retryingReadsOnce(new PrismaClient({ adapter: new PrismaPg(pool, adapterOptions) }));
   return {
     kind: 'postgresql',
     client,
+    restored: false,
     async migrate() {
       // A connection of its own, ended afterwards: the engine leaves its session advisory lock on the
       // connection it used, which would block every other process's migrations if it went back to a pool.
-      const migrationPool = new pg.Pool({ ...poolConfig, max: 1 });
+      // Opened only when the ledger check finds work for the engine.
+      let migrationPool: Pool | undefined;
+      const engineAdapter = () =>
+        new PrismaPg((migrationPool = new pg.Pool({ ...poolConfig, max: 1 })), adapterOptions);
       try {
-        return await applyMigrations(new PrismaPg(migrationPool, adapterOptions));
+        return await applyPendingMigrations(engineAdapter, async (sql) => (await pool.query(sql)).rows);
       } finally {
-        await migrationPool.end();
+        await migrationPool?.end();
       }
     },
     async close() {
@@ -81,17 +90,24 @@ async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection>
   };
 }
 
-async function openPGlite(dataDir: string): Promise<DatabaseConnection> {
+async function openPGlite(dataDir: string, preparedDir: string | undefined): Promise<DatabaseConnection> {
   const directory = path.join(dataDir, 'pglite');
+  // A fresh DATA_DIR starts from the build's migrated and seeded copy instead of initdb (about 5 s).
+  const restored = preparedDir ? await restorePreparedDatabase(preparedDir, directory) : false;
   await mkdir(directory, { recursive: true });
-  const pglite = new PGlite(directory);
-  await pglite.waitReady;
-  const adapterFactory = new PrismaPGlite(pglite);
+  const pglite = await startPGlite(directory);
+  // The adapter calls only query, exec and transaction (then tx.query, tx.rollback), which the thread answers.
+  const adapterFactory = new PrismaPGlite(pglite as unknown as PGlite);
   const client = new PrismaClient({ adapter: adapterFactory });
   return {
     kind: 'pglite',
     client,
-    migrate: () => applyMigrations(adapterFactory),
+    restored,
+    migrate: () =>
+      applyPendingMigrations(
+        () => adapterFactory,
+        async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows,
+      ),
     async close() {
       await client.$disconnect();
       await pglite.close();
@@ -99,10 +115,14 @@ async function openPGlite(dataDir: string): Promise<DatabaseConnection> {
   };
 }
 
-/** PostgreSQL when a URL is given, otherwise PGlite in-process with files under dataDir. */
+/**
+ * PostgreSQL when a URL is given, otherwise PGlite in a worker thread of this process with files under dataDir; a PGlite directory
+ * that does not exist yet is restored from `preparedDir` (prepared-database.ts) when one is given and fits.
+ */
 export function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;
+  preparedDir?: string;
 }): Promise<DatabaseConnection> {
-  return options.databaseUrl ? connectPostgres(options.databaseUrl) : openPGlite(options.dataDir);
+  return options.databaseUrl ? connectPostgres(options.databaseUrl) : openPGlite(options.dataDir, options.preparedDir);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -88,6 +89,71 @@ export async function readMigrationsList(baseDir = MIGRATIONS_DIR): Promise<Migr
 }
 
 export const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+/** A committed migration as `_prisma_migrations` records it once applied. */
+export interface MigrationEntry {
+  name: string;
+  /** SHA-256 (hex) of migration.sql, the checksum `prisma migrate deploy` writes. */
+  checksum: string;
+}
+
+export async function readCommittedMigrations(baseDir = MIGRATIONS_DIR): Promise<MigrationEntry[]> {
+  const { migrationDirectories } = await readMigrationsList(baseDir);
+  return migrationDirectories.map(({ path: name, migrationFile }) => ({
+    name,
+    // An unreadable file gets no checksum, so it never matches and the engine reports it.
+    checksum:
+      migrationFile.content.tag === 'ok' ? createHash('sha256').update(migrationFile.content.value).digest('hex') : '',
+  }));
+}
+
+/** Runs one SQL statement on the open connection and returns its rows. */
+export type RawQuery = (sql: string) => Promise<Array<Record<string, unknown>>>;
+
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * The applied migrations, read in one query: the rows `prisma migrate deploy` counts (not rolled back), or
+ * undefined when any of them is unfinished (a failed migration the engine must report). An empty list when
+ * the ledger does not exist yet.
+ */
+async function readLedger(query: RawQuery): Promise<MigrationEntry[] | undefined> {
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = await query(
+      'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM _prisma_migrations ' +
+        'WHERE rolled_back_at IS NULL',
+    );
+  } catch (error) {
+    if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return [];
+    throw error;
+  }
+  if (rows.some((row) => row.finished !== true)) return undefined;
+  return rows.map((row) => ({ name: String(row.migration_name), checksum: String(row.checksum) }));
+}
+
+/** True when `applied` is exactly `committed`: the same names, each once, with the same checksums. */
+export function sameMigrations(applied: readonly MigrationEntry[], committed: readonly MigrationEntry[]): boolean {
+  if (applied.length !== committed.length) return false;
+  const checksums = new Map(applied.map((entry) => [entry.name, entry.checksum]));
+  return (
+    checksums.size === committed.length && committed.every((entry) => checksums.get(entry.name) === entry.checksum)
+  );
+}
+
+/**
+ * Applies pending migrations, loading the schema engine (WASM, a few hundred ms) and making its adapter only
+ * when the ledger is not exactly the committed list. Anything else (a pending, failed, edited or unknown migration) goes to the
+ * engine, which applies or reports it as `prisma migrate deploy` would.
+ */
+export async function applyPendingMigrations(
+  engineAdapter: () => SqlMigrationAwareDriverAdapterFactory,
+  query: RawQuery,
+): Promise<string[]> {
+  const [applied, committed] = await Promise.all([readLedger(query), readCommittedMigrations()]);
+  if (applied && sameMigrations(applied, committed)) return [];
+  return applyMigrations(engineAdapter());
+}
 
 /** Applies every committed migration not yet in `_prisma_migrations`. */
 export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {

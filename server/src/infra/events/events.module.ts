@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { InProcessEventBus, RedisEventBus, type EventBus } from './event-bus.js';
+import { InProcessEventBus, type EventBus } from './event-bus.js';
 
 export const EVENT_BUS = Symbol('EVENT_BUS');
 
@@ -11,8 +11,11 @@ export const EVENT_BUS = Symbol('EVENT_BUS');
     {
       provide: EVENT_BUS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): EventBus =>
-        config.redisUrl ? new RedisEventBus(config.redisUrl, config.redisKeyPrefix) : new InProcessEventBus(),
+      // Redis pub/sub (and ioredis) is loaded only when REDIS_URL is set.
+      useFactory: async (config: AppConfig): Promise<EventBus> =>
+        config.redisUrl
+          ? new (await import('./redis-event-bus.js')).RedisEventBus(config.redisUrl, config.redisKeyPrefix)
+          : new InProcessEventBus(),
     },
   ],
   exports: [EVENT_BUS],

@@ -1,7 +1,6 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { BullQueueDriver } from './bull-queue.js';
 import { InlineQueueDriver } from './inline-queue.js';
 import type { QueueDriver } from './job-queue.js';
 
@@ -14,9 +13,14 @@ export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');
     {
       provide: QUEUE_DRIVER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): QueueDriver =>
+      // Bull (and ioredis) is loaded only when REDIS_URL is set.
+      useFactory: async (config: AppConfig): Promise<QueueDriver> =>
         config.redisUrl
-          ? new BullQueueDriver(config.redisUrl, config.redisKeyPrefix, config.queueLockDurationMs)
+          ? new (await import('./bull-queue.js')).BullQueueDriver(
+              config.redisUrl,
+              config.redisKeyPrefix,
+              config.queueLockDurationMs,
+            )
           : new InlineQueueDriver(),
     },
   ],

@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import type { AppConfig } from '../../config/app-config.js';
-import { APP_CONFIG } from '../../config/config.module.js';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 
 const logger = new Logger('Redis');
 
@@ -36,21 +34,26 @@ export async function closeClient(client: Redis): Promise<void> {
   else client.disconnect();
 }
 
+/** ioredis's client class, loaded only when REDIS_URL is set (redis.module.ts). */
+export type RedisClientClass = typeof Redis;
+
 /** A shared Redis connection when REDIS_URL is set; connects on first use. */
-@Injectable()
 export class RedisService implements OnApplicationShutdown {
   private connection: Redis | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly redisUrl: string | undefined,
+    private readonly RedisClient: RedisClientClass | undefined,
+  ) {}
 
   get configured(): boolean {
-    return this.config.redisUrl !== undefined;
+    return this.redisUrl !== undefined;
   }
 
   get client(): Redis {
-    if (!this.config.redisUrl) throw new Error('REDIS_URL is not set');
+    if (!this.redisUrl || !this.RedisClient) throw new Error('REDIS_URL is not set');
     if (!this.connection) {
-      this.connection = new Redis(this.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+      this.connection = new this.RedisClient(this.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
       listenForErrors(this.connection, 'shared client');
     }
     return this.connection;

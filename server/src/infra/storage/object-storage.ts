@@ -36,4 +36,6 @@ export abstract class ObjectStorage {
   abstract list(): AsyncIterable<StoredObjectEntry>;
   /** An absolute URL that fetches the object without an API key until it expires. */
   abstract signedUrl(key: string, options: SignedUrlOptions): Promise<string>;
+  /** Releases what the storage holds open at shutdown; local files hold nothing. */
+  destroy(): void {}
 }

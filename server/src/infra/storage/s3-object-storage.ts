@@ -111,7 +111,7 @@ export class S3ObjectStorage extends ObjectStorage {
     });
   }
 
-  destroy(): void {
+  override destroy(): void {
     this.client.destroy();
   }
 }

@@ -5,7 +5,6 @@ import { loadOrCreateFileUrlSecret } from './file-url-secret.js';
 import { FileUrlSigner } from './file-url-signer.js';
 import { LocalObjectStorage } from './local-object-storage.js';
 import { ObjectStorage } from './object-storage.js';
-import { S3ObjectStorage } from './s3-object-storage.js';
 
 /** Local files under DATA_DIR unless S3_BUCKET is set; the signer serves local files' URLs. */
 @Global()
@@ -22,8 +21,11 @@ import { S3ObjectStorage } from './s3-object-storage.js';
     {
       provide: ObjectStorage,
       inject: [APP_CONFIG, FileUrlSigner],
-      useFactory: (config: AppConfig, signer: FileUrlSigner): ObjectStorage =>
-        config.s3 ? new S3ObjectStorage(config.s3) : new LocalObjectStorage(config.dataDir, signer),
+      // The AWS SDK is loaded only when S3_BUCKET is set.
+      useFactory: async (config: AppConfig, signer: FileUrlSigner): Promise<ObjectStorage> =>
+        config.s3
+          ? new (await import('./s3-object-storage.js')).S3ObjectStorage(config.s3)
+          : new LocalObjectStorage(config.dataDir, signer),
     },
   ],
   exports: [FileUrlSigner, ObjectStorage],
@@ -32,6 +34,6 @@ export class StorageModule implements OnApplicationShutdown {
   constructor(private readonly storage: ObjectStorage) {}
 
   onApplicationShutdown(): void {
-    if (this.storage instanceof S3ObjectStorage) this.storage.destroy();
+    this.storage.destroy();
   }
 }

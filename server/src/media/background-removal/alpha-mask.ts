@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DECODE_LIMITS } from '../image-pipeline.js';
 import type { BackgroundRemovalMethod, Cutout } from './background-remover.js';
 
 /** One byte per pixel: 255 object, 0 background, values between on feathered edges. */
@@ -8,19 +9,26 @@ export interface AlphaMask {
   height: number;
 }
 
-/** Scales the mask to the image (a smooth resize, so edges stay soft) and makes it the image's alpha. */
+/**
+ * Scales the mask to the image (a smooth resize, so edges stay soft) and makes it the image's alpha. Both
+ * steps are libvips pipelines that stream rows from decoder to encoder: the photo's pixels are never held
+ * whole, neither in JS nor in libvips, which is what bounds a 27 MP cutout's memory.
+ */
 export async function applyAlphaMask(image: Buffer, mask: AlphaMask, method: BackgroundRemovalMethod): Promise<Cutout> {
-  const { width, height } = await sharp(image).metadata();
-  const alpha = await sharp(mask.data, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+  const { width, height } = await sharp(image, DECODE_LIMITS).metadata();
+  // A transparent PNG whose alpha is the mask (grey plus alpha); it compresses to little even at full size.
+  const greyAlpha = new Uint8Array(mask.width * mask.height * 2);
+  for (let index = 0; index < mask.data.length; index++) greyAlpha[index * 2 + 1] = mask.data[index];
+  const scaledMask = await sharp(greyAlpha, { raw: { width: mask.width, height: mask.height, channels: 2 } })
     .resize(width, height, { fit: 'fill', kernel: 'linear' })
-    .extractChannel(0)
-    .raw()
+    .png({ compressionLevel: 1 })
     .toBuffer();
-  // Decoded first, as three channels even for a greyscale photo: sharp would apply removeAlpha() after
-  // joinChannel() within one pipeline.
-  const rgb = await sharp(image).removeAlpha().toColourspace('srgb').raw().toBuffer();
-  const png = await sharp(rgb, { raw: { width, height, channels: 3 } })
-    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
+  // dest-in keeps the photo's colour wherever the mask is opaque (an input alpha is kept within the mask);
+  // greyscale photos come out as RGBA too.
+  const png = await sharp(image, DECODE_LIMITS)
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .composite([{ input: scaledMask, blend: 'dest-in' }])
     .png()
     .toBuffer();
   return { png, width, height, method };

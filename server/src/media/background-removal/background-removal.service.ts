@@ -21,14 +21,21 @@ export type BackgroundRemovalOutcome =
 export class BackgroundRemovalService {
   private readonly logger = new Logger(BackgroundRemovalService.name);
   private readonly local = new LocalBackgroundRemover();
-  private readonly slots = new ProcessingSlots(DEFAULT_IMAGE_JOBS);
 
-  /** `preferred` is the configured method (see MediaModule); local removal is always the fallback. */
-  constructor(private readonly preferred: BackgroundRemover) {}
+  /**
+   * `preferred` is the configured method (see MediaModule); local removal is always the fallback. `slots`
+   * are the process's image-job slots, shared with ImagePipeline.
+   */
+  constructor(
+    private readonly preferred: BackgroundRemover,
+    private readonly slots: ProcessingSlots = new ProcessingSlots(DEFAULT_IMAGE_JOBS),
+  ) {}
 
-  /** Waits for a processing slot: a cutout of a large photo holds its pixels several times over. */
-  removeBackground(image: Buffer): Promise<BackgroundRemovalOutcome> {
-    return this.slots.run(() => this.tryEachMethod(image));
+  /** Waits for a processing slot, keeping the place in line of the upload `image` came from. */
+  async removeBackground(image: Buffer): Promise<BackgroundRemovalOutcome> {
+    const outcome = await this.slots.run(() => this.tryEachMethod(image), image);
+    if (outcome.status === 'succeeded') this.slots.follows(outcome.cutout.png, image);
+    return outcome;
   }
 
   private async tryEachMethod(image: Buffer): Promise<BackgroundRemovalOutcome> {
@@ -48,13 +55,13 @@ export class BackgroundRemovalService {
 
   /** The object's colour: from the cutout when there is one, else from a local cutout made just for this. */
   async objectColor(image: Buffer, cutout: Cutout | undefined): Promise<string> {
-    if (cutout) return dominantColor(cutout.png);
-    const local = await this.slots
-      .run(() => this.local.removeBackground(image))
-      .catch((error: unknown) => {
+    if (cutout) return this.slots.run(() => dominantColor(cutout.png), cutout.png);
+    return this.slots.run(async () => {
+      const local = await this.local.removeBackground(image).catch((error: unknown) => {
         if (error instanceof BackgroundRemovalError) return undefined;
         throw error;
       });
-    return dominantColor(local?.png ?? image);
+      return dominantColor(local?.png ?? image);
+    }, image);
   }
 }

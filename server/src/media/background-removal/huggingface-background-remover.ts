@@ -1,5 +1,6 @@
 import { InferenceClient } from '@huggingface/inference';
 import sharp from 'sharp';
+import { DECODE_LIMITS } from '../image-pipeline.js';
 import { applyAlphaMask, type AlphaMask } from './alpha-mask.js';
 import { BackgroundRemovalError, BackgroundRemover, type Cutout } from './background-remover.js';
 
@@ -57,7 +58,7 @@ export class HuggingFaceBackgroundRemover extends BackgroundRemover {
 async function unionOfMasks(base64Masks: string[]): Promise<AlphaMask> {
   const decoded = await Promise.all(
     base64Masks.map((mask) =>
-      sharp(Buffer.from(mask, 'base64'), { failOn: 'warning', limitInputPixels: 100_000_000 })
+      sharp(Buffer.from(mask, 'base64'), { ...DECODE_LIMITS, failOn: 'warning' })
         .extractChannel(0)
         .raw()
         .toBuffer({ resolveWithObject: true }),

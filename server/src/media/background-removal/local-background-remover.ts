@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DECODE_LIMITS } from '../image-pipeline.js';
 import { applyAlphaMask, type AlphaMask } from './alpha-mask.js';
 import { BackgroundRemovalError, BackgroundRemover, type Cutout } from './background-remover.js';
 
@@ -34,7 +35,7 @@ export class LocalBackgroundRemover extends BackgroundRemover {
   }
 
   async foregroundMask(image: Buffer): Promise<AlphaMask> {
-    const { data, info } = await sharp(image)
+    const { data, info } = await sharp(image, DECODE_LIMITS)
       .flatten({ background: '#ffffff' })
       .resize({ width: WORKING_LONG_SIDE, height: WORKING_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
       .removeAlpha()

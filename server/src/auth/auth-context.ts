@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { ClientTokenScope } from '../../client-tokens/client-token-scopes.js';
+import type { ClientTokenScope } from '../client-tokens/client-token-scopes.js';
 
 /** Who is calling: every repository query is scoped to `userId`. */
 export interface AuthContext {

@@ -2,13 +2,13 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { ApiKeysService } from '../../api-keys/api-keys.service.js';
-import { looksLikeClientToken } from '../../client-tokens/client-token-format.js';
-import { ClientTokensService } from '../../client-tokens/client-tokens.service.js';
-import { allowCorsOrigin } from '../../client-tokens/cors.js';
-import type { AppConfig } from '../../config/app-config.js';
-import { APP_CONFIG } from '../../config/config.module.js';
-import { ProblemCode, ProblemException } from '../errors/problem.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { looksLikeClientToken } from '../client-tokens/client-token-format.js';
+import { ClientTokensService } from '../client-tokens/client-tokens.service.js';
+import { allowCorsOrigin } from '../client-tokens/cors.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { ProblemCode, ProblemException } from '../common/errors/problem.js';
 import { ACCESS_METADATA, type RouteAccess } from './auth-context.js';
 
 function bearerToken(request: FastifyRequest): string | undefined {
