@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { ProviderName } from '../config/config.schema.js';
 import { ObjectStorage } from '../infra/storage/object-storage.js';
 import { makeObjectKey } from '../infra/storage/object-key.js';
-import { ImagePipeline, type EncodedImage, type PreparedImage } from '../media/image-pipeline.js';
+import { ImagePipeline, type CheckedImage, type EncodedImage, type PreparedImage } from '../media/image-pipeline.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
 import { poseOnOutput, renderControlImage } from '../pose-templates/rendering/control-image.js';
 import type { Keypoint, Pose } from '../pose-templates/skeleton/keypoints.js';
@@ -109,9 +109,10 @@ export class SlotRunner {
         if (best) break;
         return { kind: 'failed', error };
       }
-      // Provider output is untrusted bytes like any upload: sniffed, bounded, re-encoded, thumbnailed.
-      const prepared = await this.images.prepare(rendered.result.image);
-      const score = await this.score(rendered.result, prepared.image.data, slot.template.pose);
+      // Provider output is untrusted bytes like any upload: sniffed and bounded here; the render kept is
+      // decoded strictly, re-encoded and thumbnailed when it is recorded.
+      const checked = await this.images.check(rendered.result.image);
+      const score = await this.score(rendered.result, slot.template.pose);
       unrecorded = {
         renderIndex,
         seed,
@@ -122,7 +123,7 @@ export class SlotRunner {
       };
       renders += 1;
       if (!best || (score && best.score && score.qualityScore > best.score.qualityScore)) {
-        best = { rendered, prepared, score };
+        best = { rendered, checked, score };
       }
       if (!score || score.qualityScore >= qualityMinScore || renderIndex + 1 >= qualityMaxRenders) break;
     }
@@ -131,9 +132,9 @@ export class SlotRunner {
   }
 
   /** How well a render kept the asked pose; undefined when it is not scored (a local preview, or no detector). */
-  private async score(result: ProviderResult, image: Buffer, pose: Pose): Promise<RenderScore | undefined> {
+  private async score(result: ProviderResult, pose: Pose): Promise<RenderScore | undefined> {
     if (result.isPreview || !this.detector.available) return undefined;
-    const detection = await this.detector.detect(image);
+    const detection = await this.detector.detect(result.image);
     const person = detection.people[0];
     if (!person) return { qualityScore: 0, poseError: null, detectedKeypoints: null };
     const output = { width: detection.width, height: detection.height };
@@ -183,7 +184,7 @@ export class SlotRunner {
   ): Promise<void> {
     const { rendered, score } = outcome.best;
     const { result } = rendered;
-    const { prepared, productPlacement } = await this.withProduct(slot, outcome.best);
+    const { prepared, productPlacement } = await this.prepareKept(slot, outcome.best);
     // Files first, rows after: a failed or superseded record removes the files again.
     const output = this.newObject(slot.userId, 'output', prepared.image);
     const thumbnail = this.newObject(slot.userId, 'thumbnail', prepared.thumbnail);
@@ -243,30 +244,35 @@ export class SlotRunner {
   }
 
   /**
-   * The product stage: the cutout composited onto a hosted render at the point its placement names, found on
-   * the detected joints, else on the asked skeleton. Skipped for local previews (which draw the product
-   * themselves), when the generation turned it off, and for products without a cutout.
+   * The kept render, re-encoded with its thumbnail; first, the product stage: the cutout composited at the
+   * point its placement names, found on the detected joints, else on the asked skeleton. The stage is
+   * skipped for local previews (which draw the product themselves), when the generation turned it off, and
+   * for products without a cutout.
    */
-  private async withProduct(
+  private async prepareKept(
     slot: RunningSlot,
     kept: ScoredRender,
   ): Promise<{ prepared: PreparedImage; productPlacement?: ProductPlacement }> {
     const { context, template } = slot;
-    if (!context.compositeProduct || kept.rendered.result.isPreview || !context.cutoutKey) {
-      return { prepared: kept.prepared };
-    }
-    const cutout = await this.readSourceImage(context.cutoutKey);
-    if (!cutout) return { prepared: kept.prepared };
-    const output = { width: kept.prepared.image.width, height: kept.prepared.image.height };
+    const { result } = kept.rendered;
+    const cutout =
+      context.compositeProduct && !result.isPreview && context.cutoutKey
+        ? await this.readSourceImage(context.cutoutKey)
+        : undefined;
+    if (!cutout) return { prepared: await this.images.prepare(result.image) };
+    const { checked } = kept;
     const composite = await this.productStage.composite({
-      image: kept.prepared.image.data,
+      image: result.image,
       cutout,
       productType: context.productType,
       placement: context.productPlacement ?? template.productPlacement ?? 'hand-right',
       detected: kept.score?.detectedKeypoints ?? undefined,
-      requested: poseOnOutput(template.pose, output),
+      requested: poseOnOutput(template.pose, checked),
     });
-    return { prepared: await this.images.prepare(composite.image), productPlacement: composite.placement };
+    return {
+      prepared: await this.images.prepareEdited(composite.pixels, checked.contentType),
+      productPlacement: composite.placement,
+    };
   }
 
   private async recordFailure(slot: RunningSlot, failureCode: string, failureReason: string): Promise<void> {
@@ -288,7 +294,7 @@ interface RenderScore {
 
 interface ScoredRender {
   rendered: ChainSuccess;
-  prepared: PreparedImage;
+  checked: CheckedImage;
   score: RenderScore | undefined;
 }
 

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describeWithPersonPhotos, singlePersonPhoto } from '../../../test/generations/person-photo-fixture.js';
+import type { RawImage } from '../../media/image-pipeline.js';
 import { Joint, MISSING, type Keypoint } from '../../pose-templates/skeleton/keypoints.js';
 import { compositeProductOnRender, lightMatch } from './composite-product.js';
 import { placeProduct } from './product-placement.js';
@@ -11,6 +12,11 @@ async function bottleCutout(): Promise<Buffer> {
     <rect x="20" y="60" width="80" height="230" rx="18" fill="#c77d0a"/><rect x="45" y="10" width="30" height="55" fill="#c77d0a"/>
   </svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** The composite's pixels as a PNG, lossless, so the comparison sees exactly what was composited. */
+function pngOf({ data, width, height, channels }: RawImage): Promise<Buffer> {
+  return sharp(data, { raw: { width, height, channels } }).png().toBuffer();
 }
 
 async function rgbOf(image: Buffer) {
@@ -54,7 +60,7 @@ describeWithPersonPhotos('compositeProductOnRender on a real photo', () => {
     const requested = photo.keypoints.map((keypoint) =>
       keypoint.c > 0 ? { x: 1 - keypoint.x, y: keypoint.y, c: 1 } : { ...MISSING },
     );
-    const { image, placement } = await compositeProductOnRender({
+    const { pixels, placement } = await compositeProductOnRender({
       image: photo.image,
       cutout,
       productType: 'serum bottle',
@@ -63,7 +69,8 @@ describeWithPersonPhotos('compositeProductOnRender on a real photo', () => {
       requested,
     });
     expect(placement.source).toBe('detected');
-    expect((await sharp(image).metadata()).format).toBe('png');
+    expect(pixels).toMatchObject({ width: photo.width, height: photo.height, channels: 3 });
+    const image = await pngOf(pixels);
 
     const wrist = pixel(photo.keypoints[Joint.rightWrist], photo.width, photo.height);
     const shoulderWidth = Math.hypot(
@@ -87,7 +94,7 @@ describeWithPersonPhotos('compositeProductOnRender on a real photo', () => {
 
   it('falls back to the asked skeleton when the detector found nobody, and says so', async () => {
     const photo = await singlePersonPhoto();
-    const { image, placement } = await compositeProductOnRender({
+    const { pixels, placement } = await compositeProductOnRender({
       image: photo.image,
       cutout: await bottleCutout(),
       productType: 'bottle',
@@ -98,7 +105,7 @@ describeWithPersonPhotos('compositeProductOnRender on a real photo', () => {
     const wrist = pixel(photo.keypoints[Joint.leftWrist], photo.width, photo.height);
     const centre = { x: placement.x * photo.width, y: placement.y * photo.height };
     expect(Math.hypot(centre.x - wrist.x, centre.y - wrist.y)).toBeLessThan(40);
-    const [before, after] = await Promise.all([rgbOf(photo.image), rgbOf(image)]);
+    const [before, after] = await Promise.all([rgbOf(photo.image), rgbOf(await pngOf(pixels))]);
     expect(changedShare(before, after, centre, 5)).toBeGreaterThan(0.8);
   });
 });

@@ -1,10 +1,10 @@
 import sharp from 'sharp';
-import { DECODE_LIMITS } from '../../media/image-pipeline.js';
+import { DECODE_LIMITS, type RawImage } from '../../media/image-pipeline.js';
 import type { Keypoint } from '../../pose-templates/skeleton/keypoints.js';
 import { placeProduct, type ProductPlacement } from './product-placement.js';
 
 export interface ProductCompositeInput {
-  /** The render: PNG, JPEG or WebP. */
+  /** The render: PNG, JPEG or WebP, as the provider sent it (checked, not yet decoded). */
   image: Buffer;
   /** The product cut out of its background: a PNG with alpha. */
   cutout: Buffer | PreparedCutout;
@@ -18,7 +18,8 @@ export interface ProductCompositeInput {
 }
 
 export interface ProductCompositeResult {
-  image: Buffer;
+  /** The render upright with the product on it, with an alpha channel only if the render had one. */
+  pixels: RawImage;
   placement: ProductPlacement;
 }
 
@@ -81,13 +82,17 @@ export async function prepareCutout(cutout: Buffer): Promise<PreparedCutout> {
  * The product stage after a hosted render: the cutout composited where the placement names (hand, face or
  * chest, from the detected keypoints, else the asked skeleton), sized from the shoulder width and the
  * product type, tilted with the forearm, lit like its surroundings and grounded by a soft contact shadow.
- * Answers the PNG and where the product went.
+ * Answers the composited pixels, for the image pipeline to encode, and where the product went.
  */
 export async function compositeProductOnRender(input: ProductCompositeInput): Promise<ProductCompositeResult> {
   const cutout = Buffer.isBuffer(input.cutout) ? await prepareCutout(input.cutout) : input.cutout;
-  const render = sharp(input.image, DECODE_LIMITS).rotate();
-  const { data: renderPixels, info } = await render.clone().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const { width, height } = info;
+  // Decoded once: the same pixels are read for the light and are the base of the composite.
+  const render = await sharp(input.image, { ...DECODE_LIMITS, failOn: 'warning', autoOrient: true })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { width, height } = render.info;
+  const channels = render.info.channels === 4 ? 4 : 3;
   const { pixels, placement } = placeProduct({ ...input, width, height });
 
   const longSide = Math.max(2, Math.round(pixels.size));
@@ -97,33 +102,40 @@ export async function compositeProductOnRender(input: ProductCompositeInput): Pr
       ? [longSide, Math.max(1, Math.round(longSide / aspect))]
       : [Math.max(1, Math.round(longSide * aspect)), longSide];
   const brightness = lightMatch(
-    regionLuminance(renderPixels, width, height, pixels.centre, longSide * LIGHT_REGION),
+    regionLuminance(render.data, { width, height, channels }, pixels.centre, longSide * LIGHT_REGION),
     cutout.luminance,
   );
   const product = await sharp(cutout.png, DECODE_LIMITS)
     .resize(productWidth, productHeight, { fit: 'fill' })
     .modulate({ brightness })
     .rotate(pixels.rotation, { background: TRANSPARENT })
-    .png()
+    .ensureAlpha()
+    .raw()
     .toBuffer({ resolveWithObject: true });
-  const shadow = await contactShadow(product.data, product.info.width, product.info.height, longSide);
+  const productImage = { width: product.info.width, height: product.info.height, channels: 4 as const };
+  const shadow = await contactShadow(product.data, productImage, longSide);
 
-  const left = Math.round(pixels.centre.x - product.info.width / 2);
-  const top = Math.round(pixels.centre.y - product.info.height / 2);
-  const composited = render.composite([
-    { input: shadow.png, left: left - shadow.pad, top: top - shadow.pad + Math.round(longSide * SHADOW_DROP) },
-    { input: product.data, left, top },
+  const left = Math.round(pixels.centre.x - productImage.width / 2);
+  const top = Math.round(pixels.centre.y - productImage.height / 2);
+  const composited = sharp(render.data, { raw: { width, height, channels } }).composite([
+    {
+      input: shadow.data,
+      raw: { width: shadow.width, height: shadow.height, channels: 4 },
+      left: left - shadow.pad,
+      top: top - shadow.pad + Math.round(longSide * SHADOW_DROP),
+    },
+    { input: product.data, raw: productImage, left, top },
   ]);
-  const hasAlpha = (await sharp(input.image, DECODE_LIMITS).metadata()).hasAlpha;
-  const image = await (hasAlpha ? composited : composited.removeAlpha()).png().toBuffer();
-  return { image, placement };
+  const { data } = await (channels === 4 ? composited : composited.removeAlpha())
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { pixels: { data, width, height, channels }, placement };
 }
 
 /** Mean luminance of the render in a square around `centre`, clipped to the image. */
 function regionLuminance(
-  rgb: Buffer,
-  width: number,
-  height: number,
+  pixels: Buffer,
+  { width, height, channels }: { width: number; height: number; channels: number },
   centre: { x: number; y: number },
   side: number,
 ): number {
@@ -134,8 +146,8 @@ function regionLuminance(
   let count = 0;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
-      const offset = (y * width + x) * 3;
-      sum += luminanceOf(rgb[offset], rgb[offset + 1], rgb[offset + 2]);
+      const offset = (y * width + x) * channels;
+      sum += luminanceOf(pixels[offset], pixels[offset + 1], pixels[offset + 2]);
       count++;
     }
   }
@@ -148,27 +160,23 @@ export function lightMatch(regionLuminance: number, productLuminance: number): n
   return Math.min(MAX_BRIGHTNESS, Math.max(MIN_BRIGHTNESS, ratio ** LIGHT_MATCH_STRENGTH));
 }
 
-/** The product's silhouette in translucent black, blurred; padded so the blur is not clipped. */
+/** The product's silhouette in translucent black, blurred, as raw RGBA; padded so the blur is not clipped. */
 async function contactShadow(
-  productPng: Buffer,
-  width: number,
-  height: number,
+  productPixels: Buffer,
+  product: { width: number; height: number; channels: 4 },
   longSide: number,
-): Promise<{ png: Buffer; pad: number }> {
+): Promise<{ data: Buffer; width: number; height: number; pad: number }> {
   const sigma = Math.max(0.5, longSide * SHADOW_BLUR);
   const pad = Math.ceil(sigma * 3);
-  const alpha = await sharp(productPng, DECODE_LIMITS)
+  const alpha = await sharp(productPixels, { raw: product })
     .extractChannel('alpha')
     .extend({ top: pad, bottom: pad, left: pad, right: pad, background: TRANSPARENT })
     .blur(sigma)
     .linear(SHADOW_OPACITY, 0)
     .raw()
     .toBuffer();
-  const [shadowWidth, shadowHeight] = [width + 2 * pad, height + 2 * pad];
-  const rgba = Buffer.alloc(shadowWidth * shadowHeight * 4);
-  for (let index = 0; index < alpha.length; index++) rgba[index * 4 + 3] = alpha[index];
-  const png = await sharp(rgba, { raw: { width: shadowWidth, height: shadowHeight, channels: 4 } })
-    .png()
-    .toBuffer();
-  return { png, pad };
+  const [width, height] = [product.width + 2 * pad, product.height + 2 * pad];
+  const data = Buffer.alloc(width * height * 4);
+  for (let index = 0; index < alpha.length; index++) data[index * 4 + 3] = alpha[index];
+  return { data, width, height, pad };
 }

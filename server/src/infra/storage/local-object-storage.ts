@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,8 +32,9 @@ export class LocalObjectStorage extends ObjectStorage {
     // Write beside the target and rename, so a reader never sees half a file and a failed write leaves none.
     const partial = `${target}.${randomBytes(6).toString('hex')}.partial`;
     try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(partial, { flags: 'wx' }));
-      const { size } = await stat(partial);
+      if (Buffer.isBuffer(body)) await writeFile(partial, body, { flag: 'wx' });
+      else await pipeline(body, createWriteStream(partial, { flags: 'wx' }));
+      const size = Buffer.isBuffer(body) ? body.length : (await stat(partial)).size;
       await rename(partial, target);
       return { size };
     } catch (error) {
