@@ -232,6 +232,8 @@ export interface SentRequest {
   sent: Promise<void>;
   /** The status code once the answer has been read to its end; 0 when the connection failed instead. */
   answered: Promise<{ status: number; error?: string }>;
+  /** True once `answered` has resolved: the request's connection is then closed. */
+  readonly settled: boolean;
 }
 
 /**
@@ -241,6 +243,7 @@ export interface SentRequest {
 export function sendFully(url: string, method: string, headers: Record<string, string>, body?: Buffer): SentRequest {
   let markSent: () => void = () => undefined;
   const sent = new Promise<void>((resolve) => (markSent = resolve));
+  let settled = false;
   const answered = new Promise<{ status: number; error?: string }>((resolve) => {
     const request = httpRequest(url, {
       method,
@@ -257,8 +260,14 @@ export function sendFully(url: string, method: string, headers: Record<string, s
       resolve({ status: 0, error: error.message });
     });
     request.end(body, markSent);
-  });
-  return { sent, answered };
+  }).finally(() => (settled = true));
+  return {
+    sent,
+    answered,
+    get settled() {
+      return settled;
+    },
+  };
 }
 
 /** A FormData as the bytes and content type a browser would send. */
@@ -268,11 +277,12 @@ export async function encodeForm(form: FormData): Promise<{ body: Buffer; conten
 }
 
 /**
- * Resolves once `count` connections to the local `port` are established and none still waits in the listen
- * backlog: the server process has accepted every one, and reads a request's head as soon as it accepts it.
- * Read from `ss` (iproute2), so the test does not guess with a sleep.
+ * Resolves once every request not yet answered has its connection to the local `port` established and none
+ * still waits in the listen backlog: the server process has accepted every one, and reads a request's head
+ * as soon as it accepts it. (A request answered already has closed its connection.) Read from `ss`
+ * (iproute2), so the test does not guess with a sleep.
  */
-export async function untilAccepted(port: number, count: number, timeoutMs = 10_000): Promise<void> {
+export async function untilAccepted(port: number, requests: readonly SentRequest[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [listening, established] = await Promise.all([
@@ -280,9 +290,12 @@ export async function untilAccepted(port: number, count: number, timeoutMs = 10_
       ssLines(['-tnH', 'state', 'established', `( sport = :${port} )`]),
     ]);
     const backlog = listening.reduce((sum, line) => sum + Number(line.split(/\s+/)[1] ?? 0), 0);
-    if (backlog === 0 && established.length >= count) return;
+    const open = requests.filter((request) => !request.settled).length;
+    if (backlog === 0 && established.length >= open) return;
     if (Date.now() > deadline) {
-      throw new Error(`port ${port}: ${established.length} of ${count} connections, ${backlog} in the backlog`);
+      throw new Error(
+        `port ${port}: ${established.length} of ${open} connections (${requests.length - open} answered), ${backlog} in the backlog`,
+      );
     }
     await sleep(10);
   }

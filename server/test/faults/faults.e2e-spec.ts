@@ -323,7 +323,7 @@ describeOnServices('fault suite (services lane): nothing lost, nothing doubled',
     ];
     await Promise.all(inFlight.map((request) => request.sent));
     // Every request is the server's now (accepted, its head read a moment later), none still on its way.
-    await untilAccepted(apiPort, inFlight.length);
+    await untilAccepted(apiPort, inFlight);
     await sleep(30);
     const signalledAt = Date.now();
     api.kill('SIGTERM');

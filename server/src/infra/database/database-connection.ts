@@ -1,12 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool, PoolConfig } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
-import { startPGlite } from './pglite-worker-client.js';
 import { isConnectionLoss, isReadOperation } from './connection-errors.js';
-import { restorePreparedDatabase } from './prepared-database.js';
+import { openPGliteFiles, takeEarlyPGlite } from './pglite-files.js';
 import { applyPendingMigrations } from './schema-engine.js';
 
 export interface DatabaseConnection {
@@ -91,11 +88,7 @@ async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection>
 }
 
 async function openPGlite(dataDir: string, preparedDir: string | undefined): Promise<DatabaseConnection> {
-  const directory = path.join(dataDir, 'pglite');
-  // A fresh DATA_DIR starts from the build's migrated and seeded copy instead of initdb (about 5 s).
-  const restored = preparedDir ? await restorePreparedDatabase(preparedDir, directory) : false;
-  await mkdir(directory, { recursive: true });
-  const pglite = await startPGlite(directory);
+  const { pglite, restored } = await (takeEarlyPGlite(dataDir, preparedDir) ?? openPGliteFiles(dataDir, preparedDir));
   // The adapter calls only query, exec and transaction (then tx.query, tx.rollback), which the thread answers.
   const adapterFactory = new PrismaPGlite(pglite as unknown as PGlite);
   const client = new PrismaClient({ adapter: adapterFactory });
