@@ -100,6 +100,25 @@ describe('brand kits (e2e)', () => {
     expect(kits.filter((kit) => kit.isDefault).map((kit) => kit.brandName)).toEqual(['Second']);
   });
 
+  it('creates and re-points kits sent at once for one user, with exactly one default', async () => {
+    // On PostgreSQL these once deadlocked: each create share-locked the user row, then wanted it whole.
+    for (let round = 0; round < 5; round++) {
+      const dave = await t.createUser();
+      const created = await Promise.all(['A', 'B', 'C', 'D'].map((brandName) => create(dave.apiKey, { brandName })));
+      expect(created.map((response) => response.status)).toEqual([201, 201, 201, 201]);
+      expect(created.filter((response) => response.body.isDefault)).toHaveLength(1);
+      const repointed = await Promise.all(
+        created.map((response) =>
+          t.request('PATCH', `/v1/brand-kits/${response.body.id}`, { key: dave.apiKey, body: { isDefault: true } }),
+        ),
+      );
+      expect(repointed.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+      const kits = (await t.request('GET', '/v1/brand-kits', { key: dave.apiKey })).body.data as Array<{
+        isDefault: boolean;
+      }>;
+      expect(kits.filter((kit) => kit.isDefault)).toHaveLength(1);
+    }
+  });
   it('pages through a list with cursors', async () => {
     const dave = await t.createUser();
     for (let index = 0; index < 5; index += 1) await create(dave.apiKey, { brandName: `Kit ${index}` });

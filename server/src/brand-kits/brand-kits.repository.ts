@@ -12,8 +12,16 @@ export type BrandKitFields = Omit<Prisma.BrandKitUncheckedCreateInput, 'id' | 'u
 export class BrandKitsRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.database.transaction(work);
+  /**
+   * Runs a write to the user's kits with the user's row locked first. Without the lock, two concurrent
+   * creates deadlock on PostgreSQL: each insert share-locks the user row (foreign key), then each wants the
+   * row for itself to set the unique `defaultBrandKitId`.
+   */
+  transactionForOwner<T>(userId: string, work: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    return this.database.transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+      return work(tx);
+    });
   }
 
   create(userId: string, fields: BrandKitFields, tx: TransactionClient): Promise<BrandKitRow> {

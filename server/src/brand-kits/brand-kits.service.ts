@@ -39,7 +39,7 @@ export class BrandKitsService {
   constructor(private readonly repository: BrandKitsRepository) {}
 
   create(userId: string, input: CreateBrandKitDto): Promise<BrandKitDto> {
-    return this.repository.transaction(async (tx) => {
+    return this.repository.transactionForOwner(userId, async (tx) => {
       const created = await this.repository.create(userId, { brandName: input.brandName, ...toFields(input) }, tx);
       // The first kit becomes the default; an explicit isDefault: false opts out.
       if (input.isDefault !== false) await this.repository.setDefault(userId, created.id, tx, input.isDefault !== true);
@@ -56,7 +56,7 @@ export class BrandKitsService {
   }
 
   update(userId: string, id: string, input: UpdateBrandKitDto): Promise<BrandKitDto> {
-    return this.repository.transaction(async (tx) => {
+    return this.repository.transactionForOwner(userId, async (tx) => {
       const existing = await this.requireOwned(userId, id, tx);
       const fields = toFields(input);
       if (Object.keys(fields).length > 0) await this.repository.update(id, fields, tx);
@@ -68,7 +68,7 @@ export class BrandKitsService {
   }
 
   delete(userId: string, id: string): Promise<void> {
-    return this.repository.transaction(async (tx) => {
+    return this.repository.transactionForOwner(userId, async (tx) => {
       await this.requireOwned(userId, id, tx);
       const { avatars, products } = await this.repository.countReferences(id, tx);
       if (avatars + products > 0) {
