@@ -231,6 +231,31 @@ describe('generations (e2e)', () => {
     expect(response.body.code).toBe('insufficient_credits');
   });
 
+  it('holds the credits of unfinished batches, so batches sent together cannot pass the quota', async () => {
+    const tight = await createMerchant(t);
+    await t.database.client.user.update({ where: { id: tight.userId }, data: { creditQuota: 10 } });
+    const batch = { avatarId: tight.avatarId, productId: tight.productId, distribution: { 'fashion-standing': 4 } };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.request('POST', '/v1/generations', { key: tight.apiKey, body: batch })),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    // 4 + 4 fit in 10; a third batch of 4 could pass it while the first two are unfinished.
+    expect(statuses).toEqual([202, 202, 402, 402, 402]);
+    expect(answers.find((answer) => answer.status === 402)!.body.code).toBe('insufficient_credits');
+
+    for (const answer of answers.filter((created) => created.status === 202)) {
+      await readEventStream(`${t.baseUrl}/v1/generations/${answer.body.id}/events`, tight.apiKey);
+    }
+    const spent = await t.database.client.user.findUniqueOrThrow({ where: { id: tight.userId } });
+    expect(spent.creditsUsed).toBe(8);
+    // Once they are counted, only what they cost stays spent: 2 credits are left.
+    const again = await t.request('POST', '/v1/generations', { key: tight.apiKey, body: batch });
+    expect(again.status).toBe(402);
+    expect(again.body.detail).toContain('2 of your 10 remain');
+    const small = { ...batch, distribution: { 'fashion-standing': 2 } };
+    expect((await t.request('POST', '/v1/generations', { key: tight.apiKey, body: small })).status).toBe(202);
+  });
+
   it('cancels pending slots and keeps the finished ones', async () => {
     const created = await post('/v1/generations', body({ distribution: { 'fashion-walking': 60 } }));
     const canceled = await post(`/v1/generations/${created.body.id}/cancel`, {});

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyScope } from '../common/idempotency/idempotency-scope.js';
+import type { ProviderName } from '../config/config.schema.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { GenerationStatus, IdentityMode, PoseSlotStatus } from '../generated/prisma/enums.js';
 import { DatabaseService, type TransactionClient } from '../infra/database/database.service.js';
+
+export interface UserCredits {
+  creditQuota: number | null;
+  creditsUsed: number;
+}
+
+export interface UncountedCredits {
+  provider: ProviderName;
+  charged: number;
+  open: number;
+}
 
 export interface NewSlot {
   poseTemplateId: string;
@@ -144,10 +156,20 @@ export class GenerationsRepository {
    * Under an Idempotency-Key the generation takes the key's id, so the retry of a create that died after
    * its commit gets that generation back (the caller enqueues its pending slots again) rather than a second.
    */
-  async createWithSlots(userId: string, generation: NewGeneration, slots: NewSlot[]) {
+  /**
+   * `admit` runs first in the same transaction and may refuse the batch by throwing. When a generation with
+   * this request's resource id already exists (a retried idempotent request), that one is answered instead.
+   */
+  async createWithSlots(
+    userId: string,
+    generation: NewGeneration,
+    slots: NewSlot[],
+    admit: (tx: TransactionClient) => Promise<void>,
+  ) {
     const id = IdempotencyScope.resourceId();
     try {
       return await this.database.transaction(async (tx) => {
+        await admit(tx);
         const created = await tx.poseGeneration.create({ data: { ...generation, id, userId } });
         // One INSERT for every slot, returning the ids to enqueue (no second read).
         const inserted = await tx.generatedPose.createManyAndReturn({
@@ -158,10 +180,7 @@ export class GenerationsRepository {
         return { generation: created, pendingSlotIds };
       });
     } catch (error) {
-      const earlier =
-        id && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
-          ? await this.findOwned(userId, id)
-          : null;
+      const earlier = id ? await this.findOwned(userId, id) : null;
       if (!earlier) throw error;
       return { generation: earlier, pendingSlotIds: await this.slotIds(earlier.id, ['pending']) };
     }
@@ -558,11 +577,29 @@ export class GenerationsRepository {
     return this.database.client.poseGeneration.count({ where: { userId, status: { in: ['pending', 'processing'] } } });
   }
 
-  userCredits(userId: string) {
-    return this.database.client.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { creditQuota: true, creditsUsed: true },
-    });
+  /**
+   * The user's quota and spent credits, with the user's row locked until the transaction ends: creates that
+   * check the quota at the same moment then check it one after another.
+   */
+  async lockUserCredits(userId: string, tx: TransactionClient): Promise<UserCredits> {
+    const [row] = await tx.$queryRaw<UserCredits[]>`
+      SELECT "creditQuota", "creditsUsed" FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+    if (!row) throw new Error(`user ${userId} is missing`);
+    return row;
+  }
+
+  /**
+   * What the user's slots may still add to `creditsUsed`, by the provider of their generation: credits of
+   * succeeded slots not counted yet, and the number of slots still pending or running.
+   */
+  uncountedCredits(userId: string, tx: TransactionClient): Promise<UncountedCredits[]> {
+    return tx.$queryRaw<UncountedCredits[]>`
+      SELECT g."provider",
+        COALESCE(SUM(p."creditsCharged") FILTER (WHERE p."status" = 'succeeded'), 0)::int AS "charged",
+        COUNT(*) FILTER (WHERE p."status" IN ('pending', 'processing'))::int AS "open"
+      FROM "GeneratedPose" AS p JOIN "PoseGeneration" AS g ON g."id" = p."generationId"
+      WHERE p."userId" = ${userId}::uuid AND NOT p."counted"
+      GROUP BY g."provider"`;
   }
 
   findAvatar(userId: string, id: string) {

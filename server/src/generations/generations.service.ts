@@ -4,6 +4,7 @@ import { ProblemCode, ProblemException, type FieldError } from '../common/errors
 import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import type { TransactionClient } from '../infra/database/database.service.js';
 import type { ProviderName } from '../config/config.schema.js';
 import type { PoseGeneration } from '../generated/prisma/client.js';
 import type { Gender, GenerationStatus } from '../generated/prisma/enums.js';
@@ -125,21 +126,37 @@ export class GenerationsService {
     );
   }
 
+  /**
+   * A batch is admitted when its worst case fits in what the quota leaves after the credits spent and those
+   * that the user's unfinished slots may still cost: batches created one after another, or at once, cannot
+   * together pass the quota. Runs in the create's transaction, with the user's row locked.
+   */
+  private async assertCreditsFor(userId: string, credits: number, tx: TransactionClient): Promise<void> {
+    const { creditQuota: quota, creditsUsed: used } = await this.repository.lockUserCredits(userId, tx);
+    if (quota === null) return;
+    const reserved = (await this.repository.uncountedCredits(userId, tx)).reduce(
+      (sum, { provider, charged, open }) => sum + charged + open * this.creditCost(provider),
+      0,
+    );
+    const remaining = Math.max(0, quota - used - reserved);
+    if (credits <= remaining) return;
+    throw new ProblemException(
+      402,
+      ProblemCode.InsufficientCredits,
+      `This generation needs up to ${credits} credits; ${remaining} of your ${quota} remain` +
+        (reserved > 0 ? ` (${reserved} are held by unfinished generations).` : '.'),
+    );
+  }
+
+  private creditCost(provider: ProviderName): number {
+    return this.config.generation.creditCosts[provider] ?? 1;
+  }
+
   /** Validates, chooses the templates, writes the generation with its slots, then enqueues one job per slot. */
   async create(userId: string, input: CreateGenerationDto): Promise<GenerationDto> {
     if (input.webhookUrl) await this.webhookDestinations.assertDeliverable(input.webhookUrl, 'webhookUrl');
     const plan = await this.plan(userId, input);
     await this.assertBelowRunningCap(userId);
-    const { quota, used } = await this.repository
-      .userCredits(userId)
-      .then((credits) => ({ quota: credits.creditQuota, used: credits.creditsUsed }));
-    if (quota !== null && used + plan.credits > quota) {
-      throw new ProblemException(
-        402,
-        ProblemCode.InsufficientCredits,
-        `This generation needs up to ${plan.credits} credits; ${Math.max(0, quota - used)} of your ${quota} remain.`,
-      );
-    }
     const { generation, pendingSlotIds } = await this.repository.createWithSlots(
       userId,
       {
@@ -165,6 +182,7 @@ export class GenerationsService {
         prompt,
         seed: slotSeed(plan.seed, slotIndex),
       })),
+      (tx) => this.assertCreditsFor(userId, plan.credits, tx),
     );
     await this.jobs.enqueue(pendingSlotIds);
     return toGenerationDto(generation);
@@ -317,7 +335,7 @@ export class GenerationsService {
     return {
       totalPoses,
       provider,
-      credits: totalPoses * (this.config.generation.creditCosts[provider] ?? 1),
+      credits: totalPoses * this.creditCost(provider),
       seed,
       slots: templates.map((template) => ({ poseTemplateId: template.id, prompt: promptFor(framingOf(template)) })),
       repeats: templates.length - new Set(templates.map((template) => template.id)).size,
