@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { ProblemCode, ProblemException } from '../errors/problem.js';
 import { createValidationPipe } from '../errors/validation.js';
@@ -72,7 +73,10 @@ export async function readMultipartForm<Fields extends object>(
           throw invalidField(part.fieldname, `${part.fieldname} must not be a file; send files as ${fileField}`);
         if (!isStorableText(part.filename))
           throw invalidField(fileField, `the file name must not contain NUL or unpaired surrogates`);
-        files.push({ filename: part.filename, content: await part.toBuffer() });
+        files.push({
+          filename: part.filename,
+          content: await readFilePart(part.file, expectedFileBytes(request, limits)),
+        });
       } else {
         if (part.fieldname === fileField)
           throw invalidField(fileField, `${fileField} must be a file part, not a text field`);
@@ -94,6 +98,34 @@ export async function readMultipartForm<Fields extends object>(
   }
   const validated = (await fieldValidation.transform(fields, { type: 'body', metatype: options.fieldsType })) as Fields;
   return { files, fields: validated };
+}
+
+/** A file part's size as far as the request tells it: its Content-Length, capped by the file limit. */
+function expectedFileBytes(request: FastifyRequest, limits: MultipartLimits): number {
+  const declared = Number(request.headers['content-length']);
+  return Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, limits.fileBytes) : 64 * 1024;
+}
+
+/**
+ * Reads a file part into one buffer allocated up front and copies each chunk in as it arrives. Collecting
+ * the chunks and concatenating them at the end (the parser's `toBuffer`) held each upload twice at its
+ * peak, which with several large uploads at once was most of the server's memory.
+ */
+async function readFilePart(file: Readable & { truncated?: boolean }, expectedBytes: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(expectedBytes);
+  let length = 0;
+  for await (const chunk of file as AsyncIterable<Buffer>) {
+    if (length + chunk.length > buffer.length) {
+      const larger = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + chunk.length));
+      buffer.copy(larger, 0, 0, length);
+      buffer = larger;
+    }
+    chunk.copy(buffer, length);
+    length += chunk.length;
+  }
+  // The parser stops a file at the limit and marks it truncated; the same code as its own refusal.
+  if (file.truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' });
+  return buffer.subarray(0, length);
 }
 
 function invalidField(field: string, message: string): ProblemException {
