@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
-import { readImageUpload } from '../media/image-upload.js';
+import { withSpooledImageUpload } from '../media/image-upload.js';
 import { RequestOrigin } from '../media/request-origin.decorator.js';
 import { AvatarsService } from './avatars.service.js';
 import { AvatarDto, AvatarListDto } from './dto/avatar.dto.js';
@@ -34,8 +34,9 @@ export class AvatarsController {
     @Req() request: FastifyRequest,
     @RequestOrigin() origin: string,
   ): Promise<AvatarDto> {
-    const { file, fields } = await readImageUpload(request, this.avatars.maxUploadBytes, CreateAvatarDto);
-    return this.avatars.create(auth.userId, fields, file, origin);
+    return withSpooledImageUpload(request, this.avatars.maxUploadBytes, CreateAvatarDto, (file, fields) =>
+      this.avatars.create(auth.userId, fields, file, origin),
+    );
   }
 
   /** Your avatars, newest first, optionally of one brand kit. */

@@ -5,7 +5,7 @@ import { decodeCursor, toPageAsync, type Page } from '../common/pagination/pagin
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TransactionClient } from '../infra/database/database.service.js';
-import { ImagePipeline } from '../media/image-pipeline.js';
+import { ImagePipeline, type ImageInput } from '../media/image-pipeline.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AvatarsRepository, type AvatarRow } from './avatars.repository.js';
@@ -30,7 +30,7 @@ export class AvatarsService {
   }
 
   /** Stores the avatar and counts it in the brand kit's `avatar` metrics, in one transaction. */
-  async create(userId: string, fields: CreateAvatarDto, photo: Buffer, origin: string): Promise<AvatarDto> {
+  async create(userId: string, fields: CreateAvatarDto, photo: ImageInput, origin: string): Promise<AvatarDto> {
     const startedAt = performance.now();
     await this.brandKits.get(userId, fields.brandKitId);
     const { image, thumbnail } = await this.images.prepare(photo);

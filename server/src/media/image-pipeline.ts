@@ -1,8 +1,9 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import sharp, { type Sharp } from 'sharp';
 import { ProblemCode, ProblemException } from '../common/errors/problem.js';
 import type { ObjectExtension } from '../infra/storage/object-key.js';
 import { DEFAULT_IMAGE_JOBS, ProcessingSlots } from './processing-slots.js';
+import { SpooledFile } from './spooled-upload.js';
 
 /** 40 megapixels: above any phone or studio camera we expect, far below what would exhaust memory. */
 export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000;
@@ -50,6 +51,13 @@ export interface RawImage {
   channels: 3 | 4;
 }
 
+/** An image to check or prepare: in memory, or an upload spooled to a file (decoded from the file). */
+export type ImageInput = Buffer | SpooledFile;
+
+function sharpInput(input: ImageInput): Buffer | string {
+  return input instanceof SpooledFile ? input.path : input;
+}
+
 export interface PreparedImage {
   /** The upload decoded, turned upright and re-encoded in its own format, without any metadata. */
   image: EncodedImage;
@@ -75,9 +83,13 @@ export class ImagePipeline {
    * Refusals (type, header) are immediate; decoding and encoding wait for a free processing slot. Later
    * jobs on the image answered (background removal) keep this upload's place in line.
    */
-  async prepare(upload: Buffer): Promise<PreparedImage> {
+  async prepare(upload: ImageInput): Promise<PreparedImage> {
     const { contentType, width, height } = await this.check(upload);
-    const source = sharp(upload, { failOn: 'warning', limitInputPixels: this.maxInputPixels, autoOrient: true });
+    const source = sharp(sharpInput(upload), {
+      failOn: 'warning',
+      limitInputPixels: this.maxInputPixels,
+      autoOrient: true,
+    });
     const prepared = await this.slotsFor(width * height).run(() => this.encode(source, contentType), upload);
     this.slots.follows(prepared.image.data, upload);
     return prepared;
@@ -87,7 +99,7 @@ export class ImagePipeline {
    * The refusals of prepare() alone (type sniffed, header's pixel bound), for images that are read before
    * they are kept, or not kept at all.
    */
-  async check(upload: Buffer): Promise<CheckedImage> {
+  async check(upload: ImageInput): Promise<CheckedImage> {
     const contentType = await this.sniffAcceptedType(upload);
     return { contentType, ...(await this.checkHeader(upload)) };
   }
@@ -132,8 +144,8 @@ export class ImagePipeline {
     }
   }
 
-  private async sniffAcceptedType(upload: Buffer): Promise<string> {
-    const detected = await fileTypeFromBuffer(upload);
+  private async sniffAcceptedType(upload: ImageInput): Promise<string> {
+    const detected = await (upload instanceof SpooledFile ? fileTypeFromFile(upload.path) : fileTypeFromBuffer(upload));
     if (detected && detected.mime in ACCEPTED_TYPES) return detected.mime;
     throw new ProblemException(
       415,
@@ -143,9 +155,9 @@ export class ImagePipeline {
   }
 
   /** Reads only the header, so a small file declaring a huge canvas is refused before any allocation; answers its upright size. */
-  private async checkHeader(upload: Buffer): Promise<{ width: number; height: number }> {
+  private async checkHeader(upload: ImageInput): Promise<{ width: number; height: number }> {
     // metadata() decodes no pixels; sharp's own limit is lifted here only to report the real dimensions.
-    const metadata = await sharp(upload, { failOn: 'warning', limitInputPixels: false })
+    const metadata = await sharp(sharpInput(upload), { failOn: 'warning', limitInputPixels: false })
       .metadata()
       .catch((error: unknown) => {
         throw unreadableImage(error);

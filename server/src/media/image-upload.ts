@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { readMultipartForm } from '../common/validation/multipart-form.js';
+import { spoolToTemporaryFiles, type SpooledFile } from './spooled-upload.js';
 
 export interface ImageUpload<Fields> {
   file: Buffer;
@@ -9,6 +10,15 @@ export interface ImageUpload<Fields> {
 
 const MAX_FIELDS = 20;
 const MAX_FIELD_BYTES = 4096;
+
+function imageForm<Fields extends object>(maxFileBytes: number, fieldsType: Type<Fields> | undefined) {
+  return {
+    fileField: 'file',
+    limits: { fileBytes: maxFileBytes, files: 1, fields: MAX_FIELDS, fieldBytes: MAX_FIELD_BYTES },
+    fieldsType,
+    expected: 'the image in the `file` field',
+  };
+}
 
 /**
  * Reads a multipart request holding one image in `file` and the text fields described by `fieldsType` (none
@@ -26,11 +36,28 @@ export async function readImageUpload<Fields extends object>(
   maxFileBytes: number,
   fieldsType?: Type<Fields>,
 ): Promise<ImageUpload<Fields | undefined>> {
-  const { files, fields } = await readMultipartForm(request, {
-    fileField: 'file',
-    limits: { fileBytes: maxFileBytes, files: 1, fields: MAX_FIELDS, fieldBytes: MAX_FIELD_BYTES },
-    fieldsType,
-    expected: 'the image in the `file` field',
-  });
+  const { files, fields } = await readMultipartForm(request, imageForm(maxFileBytes, fieldsType));
   return { file: files[0].content, fields };
+}
+
+/**
+ * Like readImageUpload, for the routes that take large photos (avatars, products): the file is spooled to
+ * a temporary file rather than held in memory, handed to `work`, and deleted when `work` settles.
+ */
+export async function withSpooledImageUpload<Fields extends object, Result>(
+  request: FastifyRequest,
+  maxFileBytes: number,
+  fieldsType: Type<Fields>,
+  work: (file: SpooledFile, fields: Fields) => Promise<Result>,
+): Promise<Result> {
+  const { files, fields } = await readMultipartForm(request, {
+    ...imageForm(maxFileBytes, fieldsType),
+    receiver: spoolToTemporaryFiles,
+  });
+  const [{ content: file }] = files;
+  try {
+    return await work(file, fields as Fields);
+  } finally {
+    await spoolToTemporaryFiles.discard(file);
+  }
 }

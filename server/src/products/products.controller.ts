@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentAuth, type AuthContext } from '../auth/auth-context.js';
 import { ApiProblems } from '../common/errors/api-problems.decorator.js';
 import { ResourceIdPipe } from '../common/validation/resource-id.pipe.js';
-import { readImageUpload } from '../media/image-upload.js';
+import { withSpooledImageUpload } from '../media/image-upload.js';
 import { RequestOrigin } from '../media/request-origin.decorator.js';
 import { ProductsService } from './products.service.js';
 import { ProductDto, ProductListDto } from './dto/product.dto.js';
@@ -34,8 +34,9 @@ export class ProductsController {
     @Req() request: FastifyRequest,
     @RequestOrigin() origin: string,
   ): Promise<ProductDto> {
-    const { file, fields } = await readImageUpload(request, this.products.maxUploadBytes, CreateProductDto);
-    return this.products.create(auth.userId, fields, file, origin);
+    return withSpooledImageUpload(request, this.products.maxUploadBytes, CreateProductDto, (file, fields) =>
+      this.products.create(auth.userId, fields, file, origin),
+    );
   }
 
   /** Your products, newest first, optionally of one brand kit. */

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TransactionClient } from '../infra/database/database.service.js';
 import { BackgroundRemovalService } from '../media/background-removal/background-removal.service.js';
-import { ImagePipeline, type EncodedImage } from '../media/image-pipeline.js';
+import { ImagePipeline, type EncodedImage, type ImageInput } from '../media/image-pipeline.js';
 import { StoredImagesService } from '../media/stored-images.service.js';
 import type { CreateProductDto } from './dto/create-product.dto.js';
 import type { ProductDto } from './dto/product.dto.js';
@@ -29,7 +29,7 @@ export class ProductsService {
     return this.config.uploads.maxProductBytes;
   }
 
-  async create(userId: string, fields: CreateProductDto, photo: Buffer, origin: string): Promise<ProductDto> {
+  async create(userId: string, fields: CreateProductDto, photo: ImageInput, origin: string): Promise<ProductDto> {
     const { removeBackground = true, ...productFields } = fields;
     await this.brandKits.get(userId, productFields.brandKitId);
     const { image, thumbnail } = await this.images.prepare(photo);

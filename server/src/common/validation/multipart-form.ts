@@ -13,7 +13,19 @@ export interface MultipartLimits {
   fieldBytes: number;
 }
 
-export interface MultipartFormOptions<Fields extends object> {
+/** A file part's bytes as they stream in; `truncated` is set when the parser stopped it at the limit. */
+export type FilePartStream = Readable & { truncated?: boolean };
+
+/**
+ * Where a file part's bytes go: `receive` takes the stream (and the size the request announces) and answers
+ * the content; `discard` releases a content when the form is refused after it was received.
+ */
+export interface FileReceiver<Content> {
+  receive(file: FilePartStream, expectedBytes: number): Promise<Content>;
+  discard?(content: Content): Promise<void>;
+}
+
+export interface MultipartFormOptions<Fields extends object, Content = Buffer> {
   /** The one field name file parts may use (`file`, `files`). */
   fileField: string;
   limits: MultipartLimits;
@@ -21,17 +33,22 @@ export interface MultipartFormOptions<Fields extends object> {
   fieldsType?: Type<Fields>;
   /** Tells the client what to send when the request is not multipart (415). */
   expected: string;
+  /** Without it, each file is read into memory (a Buffer). */
+  receiver?: FileReceiver<Content>;
 }
 
-export interface MultipartFile {
+export interface MultipartFile<Content = Buffer> {
   filename: string;
-  content: Buffer;
+  content: Content;
 }
 
-export interface MultipartForm<Fields> {
-  files: MultipartFile[];
+export interface MultipartForm<Fields, Content = Buffer> {
+  files: MultipartFile<Content>[];
   fields: Fields;
 }
+
+/** Reads a file part into memory; see readFilePart. */
+const inMemory: FileReceiver<Buffer> = { receive: (file, expectedBytes) => readFilePart(file, expectedBytes) };
 
 const MEGABYTE = 1024 * 1024;
 const fieldValidation = createValidationPipe();
@@ -41,10 +58,26 @@ const fieldValidation = createValidationPipe();
  * malformed body (no boundary, a cut-off part, a broken header) answers 400, and the text fields pass the
  * same validation as JSON bodies. Nothing is stored before this returns.
  */
-export async function readMultipartForm<Fields extends object>(
+export async function readMultipartForm<Fields extends object, Content = Buffer>(
   request: FastifyRequest,
-  options: MultipartFormOptions<Fields>,
-): Promise<MultipartForm<Fields | undefined>> {
+  options: MultipartFormOptions<Fields, Content>,
+): Promise<MultipartForm<Fields | undefined, Content>> {
+  const receiver = options.receiver ?? (inMemory as unknown as FileReceiver<Content>);
+  const files: MultipartFile<Content>[] = [];
+  try {
+    return await readForm(request, options, receiver, files);
+  } catch (error) {
+    for (const file of files) await receiver.discard?.(file.content);
+    throw error;
+  }
+}
+
+async function readForm<Fields extends object, Content>(
+  request: FastifyRequest,
+  options: MultipartFormOptions<Fields, Content>,
+  receiver: FileReceiver<Content>,
+  files: MultipartFile<Content>[],
+): Promise<MultipartForm<Fields | undefined, Content>> {
   const { fileField, limits } = options;
   if (!request.isMultipart()) {
     throw new ProblemException(
@@ -53,7 +86,6 @@ export async function readMultipartForm<Fields extends object>(
       `Send multipart/form-data with ${options.expected}.`,
     );
   }
-  const files: MultipartFile[] = [];
   const fields: Record<string, string> = {};
   try {
     const parts = request.parts({
@@ -73,10 +105,12 @@ export async function readMultipartForm<Fields extends object>(
           throw invalidField(part.fieldname, `${part.fieldname} must not be a file; send files as ${fileField}`);
         if (!isStorableText(part.filename))
           throw invalidField(fileField, `the file name must not contain NUL or unpaired surrogates`);
-        files.push({
-          filename: part.filename,
-          content: await readFilePart(part.file, expectedFileBytes(request, limits)),
-        });
+        const content = await receiver.receive(part.file, expectedFileBytes(request, limits));
+        files.push({ filename: part.filename, content });
+        // The parser stops a file at the limit and marks it truncated: refused with the parser's own code.
+        if ((part.file as FilePartStream).truncated) {
+          throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' });
+        }
       } else {
         if (part.fieldname === fileField)
           throw invalidField(fileField, `${fileField} must be a file part, not a text field`);
@@ -111,7 +145,7 @@ function expectedFileBytes(request: FastifyRequest, limits: MultipartLimits): nu
  * the chunks and concatenating them at the end (the parser's `toBuffer`) held each upload twice at its
  * peak, which with several large uploads at once was most of the server's memory.
  */
-async function readFilePart(file: Readable & { truncated?: boolean }, expectedBytes: number): Promise<Buffer> {
+async function readFilePart(file: FilePartStream, expectedBytes: number): Promise<Buffer> {
   let buffer = Buffer.allocUnsafe(expectedBytes);
   let length = 0;
   for await (const chunk of file as AsyncIterable<Buffer>) {
@@ -123,8 +157,6 @@ async function readFilePart(file: Readable & { truncated?: boolean }, expectedBy
     chunk.copy(buffer, length);
     length += chunk.length;
   }
-  // The parser stops a file at the limit and marks it truncated; the same code as its own refusal.
-  if (file.truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' });
   return buffer.subarray(0, length);
 }
 

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FileReceiver } from '../common/validation/multipart-form.js';
+
+/**
+ * An upload written to a temporary file as it streamed in. Uploads that wait for an image slot then hold
+ * no memory: sharp decodes from the file once the slot is theirs (see ImagePipeline.prepare).
+ */
+export class SpooledFile {
+  constructor(
+    readonly path: string,
+    readonly bytes: number,
+  ) {}
+}
+
+/** Receives multipart file parts into private files under the system's temporary directory. */
+export const spoolToTemporaryFiles: Required<FileReceiver<SpooledFile>> = {
+  async receive(file) {
+    const filePath = path.join(tmpdir(), `lumiku-upload-${randomUUID()}`);
+    try {
+      await pipeline(file, createWriteStream(filePath, { flags: 'wx', mode: 0o600 }));
+      return new SpooledFile(filePath, (await stat(filePath)).size);
+    } catch (error) {
+      await rm(filePath, { force: true });
+      throw error;
+    }
+  },
+  discard: (spooled) => rm(spooled.path, { force: true }),
+};
