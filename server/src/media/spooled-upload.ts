@@ -17,17 +17,22 @@ export class SpooledFile {
   ) {}
 }
 
-/** Receives multipart file parts into private files under the system's temporary directory. */
-export const spoolToTemporaryFiles: Required<FileReceiver<SpooledFile>> = {
-  async receive(file) {
-    const filePath = path.join(tmpdir(), `lumiku-upload-${randomUUID()}`);
-    try {
-      await pipeline(file, createWriteStream(filePath, { flags: 'wx', mode: 0o600 }));
-      return new SpooledFile(filePath, (await stat(filePath)).size);
-    } catch (error) {
-      await rm(filePath, { force: true });
-      throw error;
-    }
-  },
-  discard: (spooled) => rm(spooled.path, { force: true }),
-};
+/** Receives multipart file parts into private files in `directory`. */
+export function spoolTo(directory: string): Required<FileReceiver<SpooledFile>> {
+  return {
+    async receive(file) {
+      const filePath = path.join(directory, `lumiku-upload-${randomUUID()}`);
+      try {
+        await pipeline(file, createWriteStream(filePath, { flags: 'wx', mode: 0o600 }));
+        return new SpooledFile(filePath, (await stat(filePath)).size);
+      } catch (error) {
+        await rm(filePath, { force: true });
+        throw error;
+      }
+    },
+    discard: (spooled) => rm(spooled.path, { force: true }),
+  };
+}
+
+/** The upload routes' receiver: the system's temporary directory. */
+export const spoolToTemporaryFiles = spoolTo(tmpdir());
