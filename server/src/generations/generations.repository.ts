@@ -154,11 +154,10 @@ export class GenerationsRepository {
   /**
    * The generation and all its slots, in one transaction: the work list exists before any job does.
    * Under an Idempotency-Key the generation takes the key's id, so the retry of a create that died after
-   * its commit gets that generation back (the caller enqueues its pending slots again) rather than a second.
-   */
-  /**
-   * `admit` runs first in the same transaction and may refuse the batch by throwing. When a generation with
-   * this request's resource id already exists (a retried idempotent request), that one is answered instead.
+   * its commit gets that generation back (the caller enqueues its pending slots again) rather than a second,
+   * whatever the retry itself met (a unique-key clash, or `admit` refusing it).
+   *
+   * `admit` runs first in the same transaction and may refuse the batch by throwing.
    */
   async createWithSlots(
     userId: string,

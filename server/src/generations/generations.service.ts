@@ -4,10 +4,10 @@ import { ProblemCode, ProblemException, type FieldError } from '../common/errors
 import { decodeCursor, toPage, type Page } from '../common/pagination/pagination.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { TransactionClient } from '../infra/database/database.service.js';
 import type { ProviderName } from '../config/config.schema.js';
 import type { PoseGeneration } from '../generated/prisma/client.js';
 import type { Gender, GenerationStatus } from '../generated/prisma/enums.js';
+import type { TransactionClient } from '../infra/database/database.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PoseSelectionService, templateGendersFor } from '../pose-templates/pose-selection.service.js';
 import { PoseTemplatesService } from '../pose-templates/pose-templates.service.js';
