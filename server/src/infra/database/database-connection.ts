@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 import type { Pool, PoolConfig } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
@@ -59,8 +60,19 @@ async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection>
     ? { connectionString, options: `-c search_path=${quoteIdentifier(schema)}` }
     : { connectionString };
   const adapterOptions = schema ? { schema } : undefined;
+  const logger = new Logger('PostgreSQL');
+  const newPool = (config: PoolConfig): Pool => {
+    const created = new pg.Pool(config);
+    // A connection the server ends (a restart, pg_terminate_backend) emits 'error' on its client. While the
+    // client is checked out nothing else may be listening, and an unheard 'error' ends the process; the
+    // statement in flight fails on its own and the pool drops the client.
+    created.on('connect', (connection) =>
+      connection.on('error', (error) => logger.warn(`A connection was lost: ${error.message}`)),
+    );
+    return created;
+  };
   // The pool is owned here so close() ends every connection.
-  const pool: Pool = new pg.Pool(poolConfig);
+  const pool = newPool(poolConfig);
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
   const client = retryingReadsOnce(new PrismaClient({ adapter: new PrismaPg(pool, adapterOptions) }));
   return {
@@ -72,8 +84,7 @@ async function connectPostgres(databaseUrl: string): Promise<DatabaseConnection>
       // connection it used, which would block every other process's migrations if it went back to a pool.
       // Opened only when the ledger check finds work for the engine.
       let migrationPool: Pool | undefined;
-      const engineAdapter = () =>
-        new PrismaPg((migrationPool = new pg.Pool({ ...poolConfig, max: 1 })), adapterOptions);
+      const engineAdapter = () => new PrismaPg((migrationPool = newPool({ ...poolConfig, max: 1 })), adapterOptions);
       try {
         return await applyPendingMigrations(engineAdapter, async (sql) => (await pool.query(sql)).rows);
       } finally {
