@@ -2,31 +2,31 @@
  * Wall time of a 500-pose generation against a local provider that answers in 200 ms and serves at most
  * 16 requests at once (queueing the rest), divided by the ideal ceil(500/16) x 200 ms. Each run prints the
  * ratio, the provider's occupancy (mean busy seats over the batch, and the peak), the statements each slot
- * cost, and how long the POST took.
+ * cost, the CPU the rendering processes spent per slot by thread, and how long the POST took.
+ *
+ * The server runs as it does in production, `node server/dist/main.js` (and `dist/worker.js`), so build
+ * first; this process only makes the merchant beforehand, stands in for the provider and waits on the
+ * generation's event stream.
  *
  * - Embedded lane: one process (PGlite, inline driver), GENERATION_CONCURRENCY=16 (the provider gate), with
  *   the quality gate off (the target) and on (POSE_DETECTOR=movenet, QUALITY_MAX_RENDERS=1, a secondary figure).
  * - Services lane (DATABASE_URL and REDIS_URL set): the same in one process with Bull, and then the API with
- *   RUN_WORKERS=false plus TWO worker processes (`node dist/worker.js`), GENERATION_CONCURRENCY=8 each (the
- *   provider's 16 seats shared), quality gate off. Build first: the workers run the compiled server.
+ *   RUN_WORKERS=false plus TWO worker processes, GENERATION_CONCURRENCY=8 each (the provider's 16 seats
+ *   shared), quality gate off.
  *
- * Statements are counted below Prisma, in the process that sends them (bench/support/statement-counter.ts:
- * pg.Client#query, or the messages to the PGlite thread;
- * the worker processes preload bench/support/count-statements.mjs and report over IPC), from the POST's
- * answer to the generation's final status, divided by the poses. The in-process lanes count everything the
- * process sent meanwhile (the slots, the batched counts, the completion, the reconciliation and the status
- * polls, which go through an in-process event wait instead on the embedded lane); with worker processes
- * only the workers' statements count, the API's polls not. BENCH_SQL_LOG=1 prints the POST's statements. Set BENCH_CPU_PROF=<dir> to write a
- * `node --cpu-prof` profile of each worker process
- * and an inspector profile of this process's main thread over each in-process batch. Asserts nothing about time.
+ * Statements are counted below Prisma in the rendering processes, which preload
+ * bench/support/count-statements.mjs (pg.Client#query, or the messages to the PGlite thread) and answer
+ * over IPC: from the POST's answer to the end of the event stream, divided by the poses. That is everything
+ * those processes sent meanwhile: the slots, the batched counts, the completion, the reconciliation and the
+ * event stream's own reads; with worker processes, the API's are not counted. BENCH_SQL_LOG=<file> appends
+ * every statement's text to that file. BENCH_CPU_PROF=<dir> writes a `node --cpu-prof` profile of each
+ * server process. CPU per thread comes from /proc (Linux). Asserts nothing about time.
  *
- *   npm run bench -w server -- bench/generation-throughput.bench.ts
- *   # services: npm run build -w server, then prefix
- *   # DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379
+ *   npm run build -w server && npm run bench -w server -- bench/generation-throughput.bench.ts
+ *   # services: prefix DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import os from 'node:os';
@@ -34,14 +34,12 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { GenerationEvents } from '../src/generations/generation-events.js';
-import { createMerchant, type Merchant } from '../test/support/generation-fixtures.js';
+import { createMerchant, readEventStream, type Merchant } from '../test/support/generation-fixtures.js';
 import { laneName, servicesLane } from '../test/support/lanes.js';
-import { createTestStorage, startTestApp, type TestApp } from '../test/support/test-app.js';
-import { POSE_DETECTOR, type PoseDetector } from '../src/vision/pose-detector.js';
+import { createTestStorage, startTestApp, type TestStorage } from '../test/support/test-app.js';
 import { COCO_FIXTURES_DIR, cocoFixturesPresent } from '../test/vision/coco-fixtures.js';
 import { recordBenchResult, type BenchFigure } from './support/results.js';
-import { installStatementCounter, recordStatements, statementsSoFar } from './support/statement-counter.js';
+import { cpuByThreadName, mergeThreadCpu, threadCpuSnapshot, type ThreadCpu } from './support/thread-cpu.js';
 
 const POSES = 500;
 const LATENCY_MS = 200;
@@ -49,11 +47,10 @@ const PROVIDER_SLOTS = 16;
 const IDEAL_MS = Math.ceil(POSES / PROVIDER_SLOTS) * LATENCY_MS;
 const WORKER_PROCESSES = 2;
 const SERVER_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const API_ENTRY = path.join(SERVER_DIR, 'dist', 'main.js');
 const WORKER_ENTRY = path.join(SERVER_DIR, 'dist', 'worker.js');
 const COUNTER_PRELOAD = path.join(SERVER_DIR, 'bench', 'support', 'count-statements.mjs');
 const COMMAND = 'npm run bench -w server -- bench/generation-throughput.bench.ts';
-
-installStatementCounter();
 
 /**
  * A Hugging Face endpoint stand-in on 127.0.0.1: 200 ms per image, 16 at a time, the rest wait in line.
@@ -118,15 +115,6 @@ async function providerImage(): Promise<{ image: Buffer; kind: string }> {
   return { image, kind: 'a plain PNG (shared photos absent)' };
 }
 
-/** Seconds the detector needs for POSES detections of `image`, from the mean of a few, measured after the batch. */
-async function detectorSecondsFor(t: TestApp, image: Buffer): Promise<number> {
-  const detector = t.app.get<PoseDetector>(POSE_DETECTOR);
-  const SAMPLES = 20;
-  const started = performance.now();
-  for (let index = 0; index < SAMPLES; index++) await detector.detect(image);
-  return ((performance.now() - started) / SAMPLES / 1000) * POSES;
-}
-
 function providerEnv(provider: Provider): Record<string, string> {
   return { GENERATION_PROVIDERS: 'huggingface', HF_TOKEN: 'hf_bench', HF_ENDPOINT_URL: provider.url };
 }
@@ -154,63 +142,55 @@ interface BatchRun {
   peakBusy: number;
   postStatements: number;
   slotStatements: number;
+  /** CPU ms the server processes' threads used over the batch, per thread name. */
+  cpuByThread: Array<[string, number]>;
+}
+
+/** Server processes rendering a batch: where the API answers, and what those processes have done so far. */
+interface BatchServers {
+  baseUrl: string;
+  /** Statements the rendering processes have sent. */
+  statements(): Promise<number>;
+  /** CPU per thread of the rendering processes. */
+  threads(): ThreadCpu;
+}
+
+async function request(baseUrl: string, method: string, urlPath: string, apiKey: string, body?: unknown) {
+  const response = await fetch(baseUrl + urlPath, {
+    method,
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 /**
- * Posts the batch and waits for its final status. `waitInProcess` waits on the app's own events (so no
- * polling statement is counted); otherwise the API is polled every 100 ms. `workerStatements` reads the
- * worker processes' counts, when they run elsewhere.
+ * Posts the batch and waits for its final status on its event stream (which the server ends after the
+ * `completed` event), so that no polling adds statements or work while the batch runs.
  */
-async function runBatch(
-  t: TestApp,
-  merchant: Merchant,
-  provider: Provider,
-  options: { waitInProcess: boolean; workerStatements?: () => Promise<number> },
-): Promise<BatchRun> {
+async function runBatch(servers: BatchServers, merchant: Merchant, provider: Provider): Promise<BatchRun> {
   provider.reset();
-  const workerStatementsBefore = (await options.workerStatements?.()) ?? 0;
-  const beforePost = statementsSoFar();
-  const postLog = process.env.BENCH_SQL_LOG ? recordStatements() : undefined;
+  const beforePost = await servers.statements();
+  const cpuBefore = servers.threads();
   const started = performance.now();
-  const created = await t.request('POST', '/v1/generations', {
-    key: merchant.apiKey,
-    body: { ...BATCH, avatarId: merchant.avatarId, productId: merchant.productId },
+  const created = await request(servers.baseUrl, 'POST', '/v1/generations', merchant.apiKey, {
+    ...BATCH,
+    avatarId: merchant.avatarId,
+    productId: merchant.productId,
   });
   const postMs = performance.now() - started;
-  const postStatementTexts = postLog?.stop();
-  if (postStatementTexts) {
-    process.stdout.write(
-      `\nstatements of the POST:\n${postStatementTexts.map((text) => `  ${text.replaceAll(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
-    );
-  }
   if (created.status !== 202) throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
-  const afterPost = statementsSoFar();
+  const afterPost = await servers.statements();
   const id: string = created.body.id;
-  if (options.waitInProcess) {
-    await new Promise<void>((resolve, reject) => {
-      const events = t.app.get(GenerationEvents);
-      let off: (() => Promise<void>) | undefined;
-      events
-        .subscribe(id, (event) => {
-          if (event.type !== 'completed') return;
-          void off?.();
-          resolve();
-        })
-        .then((unsubscribe) => {
-          off = unsubscribe;
-        }, reject);
-    });
-  } else {
-    let generation = created.body;
-    while (!FINAL.has(generation.status)) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      generation = (await t.request('GET', `/v1/generations/${id}`, { key: merchant.apiKey })).body;
-    }
-  }
+  const events = await readEventStream(`${servers.baseUrl}/v1/generations/${id}/events`, merchant.apiKey);
   const wallMs = performance.now() - started;
-  const inProcess = statementsSoFar() - afterPost;
-  const workers = options.workerStatements ? (await options.workerStatements()) - workerStatementsBefore : 0;
-  const generation = (await t.request('GET', `/v1/generations/${id}`, { key: merchant.apiKey })).body;
+  if (!events.some((event) => event.event === 'completed')) throw new Error(`the event stream of ${id} ended early`);
+  const cpuByThread = cpuByThreadName(cpuBefore, servers.threads());
+  const slotStatements = ((await servers.statements()) - afterPost) / POSES;
+  const generation = (await request(servers.baseUrl, 'GET', `/v1/generations/${id}`, merchant.apiKey)).body;
   return {
     generation,
     postMs,
@@ -218,26 +198,9 @@ async function runBatch(
     meanBusy: provider.meanBusy(wallMs),
     peakBusy: provider.peak(),
     postStatements: afterPost - beforePost,
-    slotStatements: (options.workerStatements ? workers : inProcess) / POSES,
+    slotStatements,
+    cpuByThread,
   };
-}
-
-/** With BENCH_CPU_PROF=<dir>, a CPU profile of this process's main thread over `work`, written as <name>.cpuprofile. */
-async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const directory = process.env.BENCH_CPU_PROF;
-  if (!directory) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await mkdir(directory, { recursive: true });
-    await writeFile(path.join(directory, `${name}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
 }
 
 function report(title: string, kind: string, run: BatchRun, extra: string[] = []): void {
@@ -255,10 +218,20 @@ function report(title: string, kind: string, run: BatchRun, extra: string[] = []
       `  ratio ${(run.wallMs / IDEAL_MS).toFixed(2)} (1.00 is ideal)`,
       `  provider occupancy: mean ${run.meanBusy.toFixed(1)} of ${PROVIDER_SLOTS} seats busy over the batch, peak ${run.peakBusy}`,
       `  SQL statements per slot ${run.slotStatements.toFixed(2)}`,
+      `  CPU of this process over the batch, per slot: ${cpuSummary(run)}`,
       ...extra,
       `  reproduce: ${COMMAND}\n`,
     ].join('\n'),
   );
+}
+
+function cpuSummary(run: BatchRun): string {
+  const total = run.cpuByThread.reduce((sum, [, ms]) => sum + ms, 0);
+  const perSlot = (ms: number) => `${(ms / POSES).toFixed(1)} ms`;
+  return [
+    `${perSlot(total)} in all`,
+    ...run.cpuByThread.slice(0, 6).map(([name, ms]) => `${name} ${perSlot(ms)}`),
+  ].join(', ');
 }
 
 function figures(label: string, run: BatchRun): BenchFigure[] {
@@ -283,33 +256,57 @@ function figures(label: string, run: BatchRun): BenchFigure[] {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-/** One worker process on the API's database, Redis prefix and files; resolves once it takes slots. */
-function startWorker(env: Record<string, string>, index: number): Promise<ChildProcess> {
+interface ServerProcess {
+  child: ChildProcess;
+  /** The output's match of the ready pattern. */
+  ready: RegExpExecArray;
+}
+
+/**
+ * `node <entry>` from server/dist, with the statement counter preloaded (answering over IPC) and, with
+ * BENCH_CPU_PROF, a CPU profile of its own; resolves once its output matches `readyWhen`.
+ */
+function startServerProcess(
+  entry: string,
+  name: string,
+  env: Record<string, string>,
+  readyWhen: RegExp,
+): Promise<ServerProcess> {
   const profile = process.env.BENCH_CPU_PROF;
   const args = [
     '--import',
     COUNTER_PRELOAD,
-    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '--cpu-prof-name', `worker-${index}.cpuprofile`] : []),
-    WORKER_ENTRY,
+    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '--cpu-prof-name', `${name}.cpuprofile`] : []),
+    entry,
   ];
   const child = spawn(process.execPath, args, {
     cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      ...(process.env.BENCH_SQL_LOG ? { BENCH_SQL_LOG: process.env.BENCH_SQL_LOG } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const onData = (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('is processing generation slots')) resolve(child);
-    };
-    child.stdout!.on('data', onData);
+      const ready = readyWhen.exec(output);
+      if (ready) resolve({ child, ready });
+    });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker ${index} exited with ${code}: ${output.slice(-2000)}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output.slice(-2000)}`)));
   });
 }
 
-function workerStatements(child: ChildProcess): Promise<number> {
+const API_READY = /listening on http:\/\/localhost:(\d+)/;
+const WORKER_READY = /is processing generation slots/;
+
+function statementsOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
     const onMessage = (message: { statements?: number }) => {
       if (typeof message?.statements !== 'number') return;
@@ -321,11 +318,42 @@ function workerStatements(child: ChildProcess): Promise<number> {
   });
 }
 
-async function stopWorker(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** The API at `baseUrl`, and the processes whose statements and CPU are the batch's. */
+function rendering(baseUrl: string, children: ChildProcess[]): BatchServers {
+  return {
+    baseUrl,
+    statements: async () => (await Promise.all(children.map(statementsOf))).reduce((sum, count) => sum + count, 0),
+    threads: () => mergeThreadCpu(children.map((child) => threadCpuSnapshot(child.pid!))),
+  };
+}
+
+/**
+ * The merchant is made by an app in this process on `storage`, closed again (so PGlite's files are free);
+ * the batch then runs on server processes started on the same storage. The server's code so runs under
+ * plain Node, as in production, and not under Jest's ESM module wrappers, where JS ran ~10x slower here.
+ */
+async function merchantOn(storage: TestStorage, env: Record<string, string>) {
+  const setup = await startTestApp({ storage, env: { ...env, RUN_WORKERS: 'false' } });
+  try {
+    return { merchant: await createMerchant(setup), redisKeyPrefix: setup.config.redisKeyPrefix };
+  } finally {
+    await setup.close();
+  }
+}
+
+function storageEnv(storage: TestStorage, redisKeyPrefix: string): Record<string, string> {
+  return {
+    DATA_DIR: storage.dataDir,
+    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+    ...(servicesLane.redisUrl ? { REDIS_URL: servicesLane.redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix } : {}),
+  };
 }
 
 const results: BenchFigure[] = [];
@@ -352,34 +380,40 @@ const GATES: Array<{ name: string; label: string; env: Record<string, string> }>
 ];
 
 describe(`generation throughput (${laneName})`, () => {
+  beforeAll(() => {
+    if (!existsSync(API_ENTRY)) throw new Error(`${API_ENTRY} is missing: run npm run build -w server first`);
+  });
+
   for (const gate of GATES) {
     it(`renders ${POSES} poses in one process, ${gate.name}`, async () => {
       const { image, kind } = await providerImage();
       const provider = await startProvider(image);
-      const t = await startTestApp({
-        env: { ...providerEnv(provider), GENERATION_CONCURRENCY: String(PROVIDER_SLOTS), ...gate.env },
-      });
+      const storage = await createTestStorage();
+      const env = { ...providerEnv(provider), GENERATION_CONCURRENCY: String(PROVIDER_SLOTS), ...gate.env };
+      let server: ServerProcess | undefined;
       try {
-        const merchant = await createMerchant(t);
-        const run = await profiled(`${laneName}-${gate.label.replaceAll(/\W+/g, '-')}`, () =>
-          runBatch(t, merchant, provider, { waitInProcess: true }),
+        const { merchant, redisKeyPrefix } = await merchantOn(storage, env);
+        const name = `${laneName}-${gate.label.replaceAll(/\W+/g, '-')}`;
+        server = await startServerProcess(
+          API_ENTRY,
+          name,
+          { ...env, ...storageEnv(storage, redisKeyPrefix) },
+          API_READY,
         );
-        const scored = gate.env.POSE_DETECTOR !== 'off';
-        const detectorSeconds = scored ? await detectorSecondsFor(t, image) : undefined;
-        const driver = t.config.redisUrl ? 'Bull' : 'inline driver';
+        const run = await runBatch(
+          rendering(`http://127.0.0.1:${server.ready[1]}`, [server.child]),
+          merchant,
+          provider,
+        );
         report(
-          `${laneName} lane, one process (${driver}), GENERATION_CONCURRENCY=${PROVIDER_SLOTS}, job concurrency ${t.config.generation.jobConcurrency}, ${gate.name}`,
+          `${laneName} lane, one process (node dist/main.js, ${servicesLane.redisUrl ? 'Bull' : 'inline driver'}), GENERATION_CONCURRENCY=${PROVIDER_SLOTS}, ${gate.name}`,
           kind,
           run,
-          detectorSeconds === undefined
-            ? []
-            : [
-                `  the detector alone, ${POSES} detections of this image one after another: ${detectorSeconds.toFixed(1)} s`,
-              ],
         );
         results.push(...figures(gate.label, run));
       } finally {
-        await t.close();
+        if (server) await stopProcess(server.child);
+        await storage.dispose();
         await provider.close();
       }
     }, 600_000);
@@ -389,41 +423,31 @@ describe(`generation throughput (${laneName})`, () => {
   twoWorkers(
     `renders ${POSES} poses on ${WORKER_PROCESSES} worker processes (Bull), quality gate off`,
     async () => {
-      if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run npm run build -w server first`);
       const { image, kind } = await providerImage();
       const provider = await startProvider(image);
       const storage = await createTestStorage();
       const perWorker = PROVIDER_SLOTS / WORKER_PROCESSES;
       const env = { ...providerEnv(provider), POSE_DETECTOR: 'off', GENERATION_CONCURRENCY: String(perWorker) };
-      const t = await startTestApp({ storage, env: { ...env, RUN_WORKERS: 'false' } });
-      const workers: ChildProcess[] = [];
+      const started: ServerProcess[] = [];
       try {
-        const workerEnv = {
-          ...env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'warn',
-          DATA_DIR: storage.dataDir,
-          DATABASE_URL: storage.databaseUrl!,
-          REDIS_URL: servicesLane.redisUrl!,
-          REDIS_KEY_PREFIX: t.config.redisKeyPrefix,
-        };
-        for (let index = 0; index < WORKER_PROCESSES; index++) workers.push(await startWorker(workerEnv, index));
-        const merchant = await createMerchant(t);
-        const run = await runBatch(t, merchant, provider, {
-          waitInProcess: false,
-          workerStatements: async () =>
-            (await Promise.all(workers.map(workerStatements))).reduce((sum, count) => sum + count, 0),
-        });
+        const { merchant, redisKeyPrefix } = await merchantOn(storage, env);
+        const processEnv = { ...env, ...storageEnv(storage, redisKeyPrefix) };
+        const api = await startServerProcess(API_ENTRY, 'api', { ...processEnv, RUN_WORKERS: 'false' }, API_READY);
+        started.push(api);
+        for (let index = 0; index < WORKER_PROCESSES; index++) {
+          started.push(await startServerProcess(WORKER_ENTRY, `worker-${index}`, processEnv, WORKER_READY));
+        }
+        const workers = started.slice(1).map(({ child }) => child);
+        const run = await runBatch(rendering(`http://127.0.0.1:${api.ready[1]}`, workers), merchant, provider);
         report(
-          `services lane, API (RUN_WORKERS=false) + ${WORKER_PROCESSES} worker processes (Bull), GENERATION_CONCURRENCY=${perWorker} each, quality gate off`,
+          `services lane, API (node dist/main.js, RUN_WORKERS=false) + ${WORKER_PROCESSES} worker processes (node dist/worker.js, Bull), GENERATION_CONCURRENCY=${perWorker} each, quality gate off`,
           kind,
           run,
-          ['  statements counted in the worker processes (pg.Client#query, preloaded), the API not included'],
+          ['  statements and CPU counted in the worker processes, the API not included'],
         );
         results.push(...figures(`${WORKER_PROCESSES} worker processes, gate off`, run));
       } finally {
-        await Promise.all(workers.map(stopWorker));
-        await t.close();
+        await Promise.all(started.map(({ child }) => stopProcess(child)));
         await storage.dispose();
         await provider.close();
       }

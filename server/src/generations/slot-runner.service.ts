@@ -110,7 +110,7 @@ export class SlotRunner {
         return { kind: 'failed', error };
       }
       // Provider output is untrusted bytes like any upload: sniffed and bounded here; the render kept is
-      // decoded strictly, re-encoded and thumbnailed when it is recorded.
+      // decoded strictly for its thumbnail when it is recorded, and re-encoded if it carries metadata.
       const checked = await this.images.check(rendered.result.image);
       const score = await this.score(rendered.result, slot.template.pose);
       unrecorded = {
@@ -244,7 +244,7 @@ export class SlotRunner {
   }
 
   /**
-   * The kept render, re-encoded with its thumbnail; first, the product stage: the cutout composited at the
+   * The kept render with its thumbnail (re-encoded only when it carries metadata); first, the product stage: the cutout composited at the
    * point its placement names, found on the detected joints, else on the asked skeleton. The stage is
    * skipped for local previews (which draw the product themselves), when the generation turned it off, and
    * for products without a cutout.
@@ -259,8 +259,8 @@ export class SlotRunner {
       context.compositeProduct && !result.isPreview && context.cutoutKey
         ? await this.readSourceImage(context.cutoutKey)
         : undefined;
-    if (!cutout) return { prepared: await this.images.prepare(result.image) };
     const { checked } = kept;
+    if (!cutout) return { prepared: await this.images.prepareRender(result.image, checked) };
     const composite = await this.productStage.composite({
       image: result.image,
       cutout,

@@ -106,4 +106,46 @@ describe('ImagePipeline', () => {
     const error = await rejection(pipeline.prepare(jpeg.subarray(0, Math.floor(jpeg.length / 2))));
     expect(error.getStatus()).toBe(422);
   });
+
+  describe('prepareRender', () => {
+    const circleJpeg = () =>
+      sharp({ create: { width: 300, height: 450, channels: 3, background: '#808080' } })
+        .composite([
+          { input: Buffer.from('<svg width="300" height="450"><circle cx="150" cy="200" r="100" fill="#f00"/></svg>') },
+        ])
+        .jpeg()
+        .toBuffer();
+
+    it('keeps a bare render byte for byte and makes its thumbnail', async () => {
+      const render = await circleJpeg();
+      const checked = await pipeline.check(render);
+      expect(checked).toEqual({ contentType: 'image/jpeg', width: 300, height: 450, bare: true });
+      const { image, thumbnail } = await pipeline.prepareRender(render, checked);
+      expect(image.data.equals(render)).toBe(true);
+      expect(image).toMatchObject({ contentType: 'image/jpeg', extension: 'jpg', width: 300, height: 450 });
+      expect(thumbnail).toMatchObject({ contentType: 'image/webp', width: 171, height: 256 });
+      const [red] = await pixelAt(thumbnail.data, 85, 114);
+      expect(red).toBeGreaterThan(200);
+    });
+
+    it('re-encodes a render that carries metadata, as prepare() does', async () => {
+      const render = await sidewaysJpegWithGps();
+      const checked = await pipeline.check(render);
+      expect(checked.bare).toBe(false);
+      const { image } = await pipeline.prepareRender(render, checked);
+      expect(image.data.equals(render)).toBe(false);
+      const stored = await sharp(image.data).metadata();
+      expect(stored.exif).toBeUndefined();
+      expect(stored.orientation).toBeUndefined();
+    });
+
+    it('refuses a truncated render although its header passed the check', async () => {
+      const render = await circleJpeg();
+      const truncated = render.subarray(0, Math.floor(render.length / 2));
+      const checked = await pipeline.check(truncated);
+      expect(checked.bare).toBe(true);
+      const error = await rejection(pipeline.prepareRender(truncated, checked));
+      expect(error.getStatus()).toBe(422);
+    });
+  });
 });

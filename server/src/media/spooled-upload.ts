@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,10 +21,15 @@ export function spoolTo(directory: string): Required<FileReceiver<SpooledFile>> 
   return {
     async receive(file) {
       const filePath = path.join(directory, `lumiku-upload-${randomUUID()}`);
+      // Opened before the first byte: a write stream that opens its own file may still create it after a
+      // failed stream was cleaned up, leaving it behind.
+      const handle = await open(filePath, 'wx', 0o600);
       try {
-        await pipeline(file, createWriteStream(filePath, { flags: 'wx', mode: 0o600 }));
-        return new SpooledFile(filePath, (await stat(filePath)).size);
+        const sink = handle.createWriteStream();
+        await pipeline(file, sink);
+        return new SpooledFile(filePath, sink.bytesWritten);
       } catch (error) {
+        await handle.close().catch(() => undefined);
         await rm(filePath, { force: true });
         throw error;
       }

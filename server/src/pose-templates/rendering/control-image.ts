@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import sharp from 'sharp';
 import { WorkerPool } from '../../infra/workers/worker-pool.js';
 import { MISSING, type Keypoint, type Pose } from '../skeleton/keypoints.js';
-import { CHANNELS, posePixels, rasterisePose, type ControlImageSize } from './pose-raster.js';
+import { encodeRgbPng } from './png.js';
+import { posePixels, rasterisePose, type ControlImageSize } from './pose-raster.js';
 
 export { placeCanvas, posePixels, rasterisePose, type CanvasPlacement, type ControlImageSize } from './pose-raster.js';
 
@@ -24,7 +24,7 @@ export function poseOnOutput(pose: Pose, size: ControlImageSize): Keypoint[] {
   );
 }
 
-/** RENDER_THREADS' default: the JS rasteriser is the part that would otherwise hold the event loop. */
+/** RENDER_THREADS' default: drawing and encoding in JS would otherwise hold the event loop. */
 export const DEFAULT_RENDER_THREADS = Math.min(2, availableParallelism());
 
 let threads = DEFAULT_RENDER_THREADS;
@@ -46,24 +46,17 @@ export async function closeControlImageRendering(): Promise<void> {
   await running?.close();
 }
 
-async function rasterise(pose: Pose, size: ControlImageSize): Promise<Buffer> {
-  if (threads === 0) return rasterisePose(pose, size);
-  pool ??= new WorkerPool(new URL('./control-image-worker.js', import.meta.url), threads);
-  const pixels = await pool.run({ pose, size });
-  return Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-}
-
 /**
- * The PNG control image for a pose at the requested size. The pose is drawn on a worker thread and the
- * PNG encoded by sharp on libuv's pool, so the event loop only hands work over.
+ * The PNG control image for a pose at the requested size, drawn and encoded on a worker thread, so the
+ * event loop only hands a pose over and gets a few KB back.
  */
 export async function renderControlImage(
   pose: Pose,
   request: ControlImageRequest,
 ): Promise<{ png: Buffer } & ControlImageSize> {
   const size = controlImageSize(request);
-  const png = await sharp(await rasterise(pose, size), { raw: { ...size, channels: CHANNELS } })
-    .png()
-    .toBuffer();
-  return { png, ...size };
+  if (threads === 0) return { png: encodeRgbPng(rasterisePose(pose, size), size.width, size.height), ...size };
+  pool ??= new WorkerPool(new URL('./control-image-worker.js', import.meta.url), threads);
+  const png = await pool.run({ pose, size });
+  return { png: Buffer.from(png.buffer, png.byteOffset, png.byteLength), ...size };
 }
