@@ -191,6 +191,7 @@ async function runBatch(servers: BatchServers, merchant: Merchant, provider: Pro
   const cpuByThread = cpuByThreadName(cpuBefore, servers.threads());
   const slotStatements = ((await servers.statements()) - afterPost) / POSES;
   const generation = (await request(servers.baseUrl, 'GET', `/v1/generations/${id}`, merchant.apiKey)).body;
+  if (!FINAL.has(generation.status)) throw new Error(`${id} is ${generation.status} after its completed event`);
   return {
     generation,
     postMs,
@@ -330,7 +331,7 @@ function rendering(baseUrl: string, children: ChildProcess[]): BatchServers {
   return {
     baseUrl,
     statements: async () => (await Promise.all(children.map(statementsOf))).reduce((sum, count) => sum + count, 0),
-    threads: () => mergeThreadCpu(children.map((child) => threadCpuSnapshot(child.pid!))),
+    threads: () => mergeThreadCpu(children.map((child) => threadCpuSnapshot(Number(child.pid)))),
   };
 }
 

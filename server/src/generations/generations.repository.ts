@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyScope } from '../common/idempotency/idempotency-scope.js';
+import { uuidV7Sequence } from '../common/ids/uuid-v7.js';
 import type { ProviderName } from '../config/config.schema.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { GenerationStatus, IdentityMode, PoseSlotStatus } from '../generated/prisma/enums.js';
@@ -170,12 +171,18 @@ export class GenerationsRepository {
       return await this.database.transaction(async (tx) => {
         await admit(tx);
         const created = await tx.poseGeneration.create({ data: { ...generation, id, userId } });
-        // One INSERT for every slot, returning the ids to enqueue (no second read).
-        const inserted = await tx.generatedPose.createManyAndReturn({
-          data: slots.map((slot, slotIndex) => ({ ...slot, slotIndex, userId, generationId: created.id })),
-          select: { id: true, slotIndex: true },
-        });
-        const pendingSlotIds = inserted.sort((a, b) => a.slotIndex - b.slotIndex).map((slot) => slot.id);
+        // One INSERT for every slot, its columns sent as four arrays: a createMany of 500 rows cost Prisma
+        // ~0.3 s of main thread to build and PGlite more to parse its 3,500 parameters. The ids are made
+        // here (UUIDv7, as the schema's default), so they need no second read.
+        const pendingSlotIds = uuidV7Sequence(slots.length);
+        await tx.$executeRaw`
+          INSERT INTO "GeneratedPose" ("id", "userId", "generationId", "poseTemplateId", "slotIndex", "prompt", "seed", "updatedAt")
+          SELECT slot."id", ${userId}::uuid, ${created.id}::uuid, slot."poseTemplateId", slot."ordinality" - 1,
+            slot."prompt", slot."seed", NOW()
+          FROM unnest(
+            ${pendingSlotIds}::uuid[], ${slots.map((slot) => slot.poseTemplateId)}::uuid[],
+            ${slots.map((slot) => slot.prompt)}::text[], ${slots.map((slot) => slot.seed)}::int[]
+          ) WITH ORDINALITY AS slot("id", "poseTemplateId", "prompt", "seed", "ordinality")`;
         return { generation: created, pendingSlotIds };
       });
     } catch (error) {
