@@ -50,7 +50,7 @@ const SERVER_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const API_ENTRY = path.join(SERVER_DIR, 'dist', 'main.js');
 const WORKER_ENTRY = path.join(SERVER_DIR, 'dist', 'worker.js');
 const COUNTER_PRELOAD = path.join(SERVER_DIR, 'bench', 'support', 'count-statements.mjs');
-const COMMAND = 'npm run bench -w server -- bench/generation-throughput.bench.ts';
+const COMMAND = 'npm run build -w server && npm run bench -w server -- bench/generation-throughput.bench.ts';
 
 /**
  * A Hugging Face endpoint stand-in on 127.0.0.1: 200 ms per image, 16 at a time, the rest wait in line.
@@ -219,7 +219,7 @@ function report(title: string, kind: string, run: BatchRun, extra: string[] = []
       `  ratio ${(run.wallMs / IDEAL_MS).toFixed(2)} (1.00 is ideal)`,
       `  provider occupancy: mean ${run.meanBusy.toFixed(1)} of ${PROVIDER_SLOTS} seats busy over the batch, peak ${run.peakBusy}`,
       `  SQL statements per slot ${run.slotStatements.toFixed(2)}`,
-      `  CPU of this process over the batch, per slot: ${cpuSummary(run)}`,
+      `  CPU of the rendering process(es) over the batch, per slot: ${cpuSummary(run)}`,
       ...extra,
       `  reproduce: ${COMMAND}\n`,
     ].join('\n'),
