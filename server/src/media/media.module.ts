@@ -1,4 +1,5 @@
-import { Inject, Module } from '@nestjs/common';
+import { tmpdir } from 'node:os';
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { BackgroundRemovalService } from './background-removal/background-removal.service.js';
@@ -12,6 +13,7 @@ import { FilesController } from './files.controller.js';
 import { DEFAULT_MAX_INPUT_PIXELS, ImagePipeline } from './image-pipeline.js';
 import { ProcessingSlots } from './processing-slots.js';
 import { configureSharp } from './sharp-settings.js';
+import { removeStaleSpooledUploads } from './spooled-upload.js';
 import { StoredImagesService } from './stored-images.service.js';
 import { StoredObjectsRepository } from './stored-objects.repository.js';
 
@@ -49,8 +51,26 @@ import { StoredObjectsRepository } from './stored-objects.repository.js';
   ],
   exports: [ImagePipeline, BackgroundRemovalService, StoredImagesService],
 })
-export class MediaModule {
+export class MediaModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MediaModule.name);
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     configureSharp(config.images.threads);
   }
+
+  /**
+   * Spooled uploads that a crashed process left in the temporary directory go at the next start, once an
+   * hour old (no upload takes that long, and other processes may share the directory). In the
+   * background: the start does not wait for it.
+   */
+  onApplicationBootstrap(): void {
+    removeStaleSpooledUploads(tmpdir(), new Date(Date.now() - STALE_SPOOLED_UPLOAD_MS)).then(
+      (removed) => {
+        if (removed > 0) this.logger.warn(`removed ${removed} spooled upload(s) a stopped process left behind`);
+      },
+      (error: unknown) => this.logger.warn(`could not sweep spooled uploads: ${String(error)}`),
+    );
+  }
 }
+
+const STALE_SPOOLED_UPLOAD_MS = 60 * 60 * 1000;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { ImagePipeline } from './image-pipeline.js';
-import { SpooledFile, spoolTo, spoolToTemporaryFiles } from './spooled-upload.js';
+import { removeStaleSpooledUploads, SpooledFile, spoolTo, spoolToTemporaryFiles } from './spooled-upload.js';
 
 describe('spooled uploads', () => {
   it('writes the stream to a private file, which discard removes', async () => {
@@ -47,6 +47,24 @@ describe('spooled uploads', () => {
       expect(fromFile.image.data).toEqual(fromMemory.image.data);
     } finally {
       await spoolToTemporaryFiles.discard(spooled);
+    }
+  });
+
+  it('sweeps only spooled uploads older than the bound', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'spool-spec-'));
+    try {
+      const spool = spoolTo(directory);
+      const stale = await spool.receive(Readable.from([Buffer.from('left by a crash')]), 0);
+      const fresh = await spool.receive(Readable.from([Buffer.from('in flight')]), 0);
+      await writeFile(path.join(directory, 'someone-elses-file'), 'not ours');
+      const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      await utimes(stale.path, twoHoursAgo, twoHoursAgo);
+      await utimes(path.join(directory, 'someone-elses-file'), twoHoursAgo, twoHoursAgo);
+
+      expect(await removeStaleSpooledUploads(directory, new Date(Date.now() - 60 * 60 * 1000))).toBe(1);
+      expect((await readdir(directory)).sort()).toEqual([path.basename(fresh.path), 'someone-elses-file'].sort());
+    } finally {
+      await rm(directory, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -16,11 +16,13 @@ export class SpooledFile {
   ) {}
 }
 
+const SPOOLED_PREFIX = 'lumiku-upload-';
+
 /** Receives multipart file parts into private files in `directory`. */
 export function spoolTo(directory: string): Required<FileReceiver<SpooledFile>> {
   return {
     async receive(file) {
-      const filePath = path.join(directory, `lumiku-upload-${randomUUID()}`);
+      const filePath = path.join(directory, `${SPOOLED_PREFIX}${randomUUID()}`);
       // Opened before the first byte: a write stream that opens its own file may still create it after a
       // failed stream was cleaned up, leaving it behind.
       const handle = await open(filePath, 'wx', 0o600);
@@ -40,3 +42,23 @@ export function spoolTo(directory: string): Required<FileReceiver<SpooledFile>> 
 
 /** The upload routes' receiver: the system's temporary directory. */
 export const spoolToTemporaryFiles = spoolTo(tmpdir());
+
+/**
+ * Deletes spooled uploads in `directory` last written before `writtenBefore`: what a process that died
+ * mid-request leaves (a live one deletes its own when the request settles). Answers how many went.
+ */
+export async function removeStaleSpooledUploads(directory: string, writtenBefore: Date): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(directory)) {
+    if (!name.startsWith(SPOOLED_PREFIX)) continue;
+    const filePath = path.join(directory, name);
+    const written = await stat(filePath).then(
+      (info) => info.mtime,
+      () => undefined,
+    );
+    if (!written || written >= writtenBefore) continue;
+    await rm(filePath, { force: true });
+    removed += 1;
+  }
+  return removed;
+}
