@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -13,7 +12,7 @@ import { FilesController } from './files.controller.js';
 import { DEFAULT_MAX_INPUT_PIXELS, ImagePipeline } from './image-pipeline.js';
 import { ProcessingSlots } from './processing-slots.js';
 import { configureSharp } from './sharp-settings.js';
-import { removeStaleSpooledUploads } from './spooled-upload.js';
+import { removeStaleSpooledUploads, SPOOL_DIRECTORY } from './spooled-upload.js';
 import { StoredImagesService } from './stored-images.service.js';
 import { StoredObjectsRepository } from './stored-objects.repository.js';
 
@@ -64,7 +63,7 @@ export class MediaModule implements OnApplicationBootstrap {
    * background: the start does not wait for it.
    */
   onApplicationBootstrap(): void {
-    removeStaleSpooledUploads(tmpdir(), new Date(Date.now() - STALE_SPOOLED_UPLOAD_MS)).then(
+    removeStaleSpooledUploads(SPOOL_DIRECTORY, new Date(Date.now() - STALE_SPOOLED_UPLOAD_MS)).then(
       (removed) => {
         if (removed > 0) this.logger.warn(`removed ${removed} spooled upload(s) a stopped process left behind`);
       },

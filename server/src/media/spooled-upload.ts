@@ -40,8 +40,11 @@ export function spoolTo(directory: string): Required<FileReceiver<SpooledFile>> 
   };
 }
 
-/** The upload routes' receiver: the system's temporary directory. */
-export const spoolToTemporaryFiles = spoolTo(tmpdir());
+/** Where the upload routes spool: the system's temporary directory. */
+export const SPOOL_DIRECTORY = tmpdir();
+
+/** The upload routes' receiver. */
+export const spoolToTemporaryFiles = spoolTo(SPOOL_DIRECTORY);
 
 /**
  * Deletes spooled uploads in `directory` last written before `writtenBefore`: what a process that died
