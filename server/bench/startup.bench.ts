@@ -1,7 +1,8 @@
 /**
  * How long `node server/dist/main.js` takes from spawn to the first 200 from /health/ready: on a fresh
  * DATA_DIR (or a fresh schema on the services lane), then again on the same one, RUNS times each; plus the
- * time a bare Node takes to import the module graph (dist/bootstrap.js). Needs `npm run build -w server`
+ * time a bare Node takes to import the module graph, bundled as main.js loads it (dist/start-api.bundle.js,
+ * scripts/bundle-server.mjs) and as compiled files (dist/bootstrap.js). Needs `npm run build -w server`
  * first. Prints figures and the load average; asserts nothing about time.
  *
  *   npm run bench -w server -- bench/startup.bench.ts                  # embedded lane
@@ -24,7 +25,8 @@ import { recordBenchResult, type BenchFigure } from './support/results.js';
 
 const SERVER_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(SERVER_DIR, 'dist', 'main.js');
-const BOOTSTRAP = path.join(SERVER_DIR, 'dist', 'bootstrap.js');
+const BUNDLED_GRAPH = path.join(SERVER_DIR, 'dist', 'start-api.bundle.js');
+const COMPILED_GRAPH = path.join(SERVER_DIR, 'dist', 'bootstrap.js');
 const RUNS = Number(process.env.STARTUP_RUNS ?? 5);
 const READY_TIMEOUT_MS = 120_000;
 const COMMAND = 'npm run bench -w server -- bench/startup.bench.ts';
@@ -80,9 +82,9 @@ async function timeToReady(env: Record<string, string | undefined>): Promise<num
 }
 
 /** A bare `import()` of the app's module graph in a new Node process, as main.js pays it before anything runs. */
-async function moduleLoadMs(): Promise<number> {
+async function moduleLoadMs(entry: string): Promise<number> {
   const script =
-    `const t = performance.now(); await import(${JSON.stringify(BOOTSTRAP)}); ` +
+    `const t = performance.now(); await import(${JSON.stringify(entry)}); ` +
     `process.stdout.write(String(performance.now() - t)); process.exit(0);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -132,9 +134,11 @@ describe(`start-up benchmark (${laneName} lane)`, () => {
     process.stdout.write(`command: ${COMMAND}\nload average before: ${loadAverage()}\n`);
     const fresh: number[] = [];
     const existing: number[] = [];
-    const loads: number[] = [];
+    const bundledLoads: number[] = [];
+    const compiledLoads: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      loads.push(await moduleLoadMs());
+      bundledLoads.push(await moduleLoadMs(BUNDLED_GRAPH));
+      compiledLoads.push(await moduleLoadMs(COMPILED_GRAPH));
       const storage = await createStorage();
       try {
         fresh.push(await timeToReady(storage.env));
@@ -146,7 +150,8 @@ describe(`start-up benchmark (${laneName} lane)`, () => {
     const lines = [
       `fresh ${laneName === 'embedded' ? 'DATA_DIR' : 'schema'} to ready:    ${format(stats(fresh))}`,
       `existing ${laneName === 'embedded' ? 'DATA_DIR' : 'schema'} to ready: ${format(stats(existing))}`,
-      `module graph import:            ${format(stats(loads))}`,
+      `module graph import, bundled:   ${format(stats(bundledLoads))}`,
+      `module graph import, compiled:  ${format(stats(compiledLoads))}`,
       `load average after: ${loadAverage()} (${os.cpus().length} cores)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -169,7 +174,12 @@ describe(`start-up benchmark (${laneName} lane)`, () => {
       },
       { name: 'existing start to ready, min', value: Math.round(stats(existing).min), unit: 'ms' },
       { name: 'existing start to ready, max', value: Math.round(stats(existing).max), unit: 'ms' },
-      { name: 'module graph import, median', value: Math.round(stats(loads).median), unit: 'ms' },
+      { name: 'module graph import, bundled, median', value: Math.round(stats(bundledLoads).median), unit: 'ms' },
+      {
+        name: 'module graph import, compiled files, median',
+        value: Math.round(stats(compiledLoads).median),
+        unit: 'ms',
+      },
     ];
     const file = await recordBenchResult({ bench: 'startup', lane: laneName, command: COMMAND, figures });
     process.stdout.write(`figures written to ${file}\n`);
