@@ -10,9 +10,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = path.dirname(serverRoot);
 const builtEntry = path.join(serverRoot, 'dist', 'main.js');
-/** What `nest build` reads; src/generated is written by the build itself. */
+/** What `npm run build` reads; src/generated is written by the build itself. */
 const buildInputs = [
   path.join(serverRoot, 'src'),
+  path.join(serverRoot, 'scripts', 'bundle-server.mjs'),
   path.join(serverRoot, 'prisma', 'schema.prisma'),
   path.join(serverRoot, 'tsconfig.json'),
   path.join(serverRoot, 'tsconfig.build.json'),
