@@ -80,7 +80,7 @@ await build({
   outdir: DIST,
   allowOverwrite: true,
   bundle: true,
-  // Code behind a dynamic import (Redis, Bull, pg, S3, the queue dashboard) stays in chunks that load only when configured.
+  // Our code behind a dynamic import (the Redis, Bull and S3 drivers) goes into chunks that load only when configured.
   splitting: true,
   chunkNames: 'main-chunk-[hash]',
   platform: 'node',
