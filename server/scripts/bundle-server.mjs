@@ -74,6 +74,13 @@ const keepModuleLocation = {
   },
 };
 
+/** The first line of every file the bundle writes, so that a second run over its own output can tell. */
+const BUNDLE_MARK = '/* bundled by server/scripts/bundle-server.mjs */';
+if ((await readFile(ENTRY, 'utf8')).startsWith(BUNDLE_MARK)) {
+  console.error(`${ENTRY} is already the bundle: \`npm run build -w server\` compiles afresh, then bundles`);
+  process.exit(1);
+}
+
 const startedAt = performance.now();
 await build({
   entryPoints: { main: ENTRY, 'start-api.bundle': START_API_ENTRY },
@@ -92,6 +99,7 @@ await build({
   // CommonJS modules call require(); in an ESM bundle it comes from createRequire. The other two serve keepModuleLocation.
   banner: {
     js: [
+      BUNDLE_MARK,
       "import { createRequire as createRequireInBundle } from 'node:module';",
       "import { dirname as dirnameInBundle } from 'node:path';",
       "import { fileURLToPath as fileURLToPathInBundle } from 'node:url';",
